@@ -1,0 +1,32 @@
+// The flags of `flint serve`, named as Prometheus names them, with Prometheus's defaults.
+import type { FlagSpec } from './flags';
+
+export const SERVER_FLAGS: readonly FlagSpec[] = [
+  { name: 'config.file', kind: 'string', help: 'Configuration file path (prometheus.yml format).', default: 'flint.yml' },
+  { name: 'web.listen-address', kind: 'string', help: 'Address to listen on for UI, API, and telemetry.', default: '0.0.0.0:9090' },
+  { name: 'web.external-url', kind: 'string', help: 'The URL under which flint is externally reachable.' },
+  { name: 'web.config.file', kind: 'string', help: 'Path to a web configuration file (TLS and basic auth, exporter-toolkit format).' },
+  { name: 'web.enable-lifecycle', kind: 'bool', help: 'Enable shutdown and reload via HTTP request.' },
+  { name: 'web.enable-admin-api', kind: 'bool', help: 'Enable API endpoints for admin control actions.' },
+  { name: 'web.enable-remote-write-receiver', kind: 'bool', help: 'Enable the remote write receiver at /api/v1/write.' },
+  { name: 'web.read-timeout', kind: 'duration', help: 'Maximum duration before timing out read of the request.', default: '5m' },
+  { name: 'web.max-connections', kind: 'int', help: 'Maximum number of simultaneous connections.', default: '512' },
+  { name: 'storage.tsdb.path', kind: 'string', help: 'Base path for metrics storage.', default: 'data/' },
+  { name: 'storage.tsdb.retention.time', kind: 'duration', help: 'How long to retain samples in storage.', default: '15d' },
+  { name: 'storage.tsdb.retention.size', kind: 'string', help: 'Maximum number of bytes that can be stored for blocks (B, KB, MB, GB, TB, PB, EB; 0 disables).', default: '0' },
+  { name: 'storage.tsdb.min-block-duration', kind: 'duration', help: 'Minimum duration of a data block before being persisted.', default: '2h' },
+  { name: 'storage.tsdb.max-block-duration', kind: 'duration', help: 'Maximum duration compacted blocks may span (default: 10% of the retention period, at most 31d).' },
+  { name: 'storage.tsdb.wal-fsync', kind: 'string', help: 'When the WAL is fsynced: "commit" (every commit) or "interval" (background, every second).', default: 'commit', enum: ['commit', 'interval'] },
+  { name: 'query.lookback-delta', kind: 'duration', help: 'The maximum lookback duration for retrieving metrics during expression evaluations.', default: '5m' },
+  { name: 'query.timeout', kind: 'duration', help: 'Maximum time a query may take before being aborted.', default: '2m' },
+  { name: 'query.max-concurrency', kind: 'int', help: 'Maximum number of queries executed concurrently.', default: '20' },
+  { name: 'query.max-samples', kind: 'int', help: 'Maximum number of samples a single query can load into memory.', default: '50000000' },
+  { name: 'rules.alert.for-outage-tolerance', kind: 'duration', help: "Max time to tolerate flint outage for restoring 'for' state of alert.", default: '1h' },
+  { name: 'rules.alert.for-grace-period', kind: 'duration', help: "Minimum duration between alert and restored 'for' state.", default: '10m' },
+  { name: 'rules.alert.resend-delay', kind: 'duration', help: 'Minimum amount of time to wait before resending an alert to Alertmanager.', default: '1m' },
+  { name: 'alertmanager.notification-queue-capacity', kind: 'int', help: 'The capacity of the queue for pending Alertmanager notifications.', default: '10000' },
+  { name: 'enable-feature', kind: 'list', help: 'Comma separated feature names to enable (promql-experimental-functions, exemplar-storage, ...).', placeholder: 'FEATURE' },
+  { name: 'grafana.listen-address', kind: 'string', help: "Address for the Grafana backend plugin gRPC service (plain gRPC: keep it on a private network). Empty disables it." },
+  { name: 'log.level', kind: 'string', help: 'Only log messages with the given severity or above.', default: 'info', enum: ['debug', 'info', 'warn', 'error'] },
+  { name: 'log.format', kind: 'string', help: 'Output format of log messages.', default: 'logfmt', enum: ['logfmt', 'json'] },
+];

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Makes a checkout ready to run: installs npm packages when they are missing or
+// stale, then builds what is older than its sources. Uses only node's built-ins,
+// because it runs before node_modules exists.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const lock = join(root, 'package-lock.json');
+const stamp = join(root, 'node_modules', '.flint-install-stamp');
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    console.error(`flint: '${cmd} ${args.join(' ')}' failed with exit code ${r.status}`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+const manifests = ['package.json', 'package-lock.json', 'pkg-ts-backend/package.json'];
+const digest = createHash('sha256');
+for (const m of manifests) {
+  if (existsSync(join(root, m))) digest.update(readFileSync(join(root, m)));
+}
+const want = digest.digest('hex');
+const have = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
+if (want !== have) {
+  console.error('flint: installing npm packages (npm ci)…');
+  run('npm', existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
+  writeFileSync(stamp, want + '\n');
+}
+run(process.execPath, [join(root, 'scripts', 'build.mjs')]);
