@@ -49,7 +49,7 @@ function usage(): string {
 
 function loadSubcommands(): void {
   // Subcommand modules register themselves when required; listed here so the CLI knows them all.
-  for (const m of ['./check', './promqltest']) {
+  for (const m of ['./check', './checkRules', './promqltest', './promqlFormat']) {
     try {
       require(m);
     } catch (err) {
