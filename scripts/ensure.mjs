@@ -21,15 +21,19 @@ function run(cmd, args) {
 }
 
 const manifests = ['package.json', 'package-lock.json', 'pkg-ts-backend/package.json'];
-const digest = createHash('sha256');
-for (const m of manifests) {
-  if (existsSync(join(root, m))) digest.update(readFileSync(join(root, m)));
+function manifestDigest() {
+  const digest = createHash('sha256');
+  for (const m of manifests) {
+    if (existsSync(join(root, m))) digest.update(readFileSync(join(root, m)));
+  }
+  return digest.digest('hex');
 }
-const want = digest.digest('hex');
 const have = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
-if (want !== have) {
-  console.error('flint: installing npm packages (npm ci)…');
-  run('npm', existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
-  writeFileSync(stamp, want + '\n');
+if (manifestDigest() !== have || !existsSync(lock)) {
+  // `npm install` honours package-lock.json's exact versions. `npm ci` is not used because the
+  // lock file here lists native optional packages for Linux only, which npm ci rejects as out of sync.
+  console.error('flint: installing npm packages (npm install, versions from package-lock.json)…');
+  run('npm', ['install', '--no-audit', '--no-fund']);
+  writeFileSync(stamp, manifestDigest() + '\n');
 }
 run(process.execPath, [join(root, 'scripts', 'build.mjs')]);
