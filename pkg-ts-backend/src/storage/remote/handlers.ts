@@ -1,0 +1,166 @@
+// The receiving side of remote storage: POST /api/v1/write (Remote-Write 1.0) and
+// POST /api/v1/read (sampled responses).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Label, labelsFromPairs } from '../../model/labels';
+import { Matcher, MatchType } from '../../model/matcher';
+import type { Logger } from '../../util/log';
+import type { Router } from '../../web/router';
+import { Appendable, Queryable, StorageError } from '../interface';
+import { BodyTooLargeError, snappyDecode, snappyEncode } from './codec';
+import { decodeReadRequest, decodeWriteRequest, encodeReadResponse, PbTimeSeries } from './prompb';
+
+export interface RemoteHandlerOptions {
+  appendable: Appendable;
+  queryable: Queryable;
+  enableWriteReceiver: boolean;
+  logger: Logger;
+  /** Largest compressed request body accepted (413 beyond). */
+  maxBodyBytes?: number;
+  /** Largest decoded request accepted (413 beyond). */
+  maxDecodedBytes?: number;
+  /** Most samples one remote-read request may return (Prometheus: storage.remote.read-sample-limit, 5e7). */
+  readSampleLimit?: number;
+}
+
+const DEFAULT_MAX_BODY = 32 << 20;
+const DEFAULT_MAX_DECODED = 256 << 20;
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > limit) {
+      reject(new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new HttpError(413, `request body exceeds the limit of ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function plain(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(body ? body + '\n' : '');
+}
+
+/** Appends one decoded write request in a single transaction: all of it or nothing. */
+export async function appendWriteRequest(appendable: Appendable, series: PbTimeSeries[]): Promise<number> {
+  const app = appendable.appender();
+  let n = 0;
+  try {
+    for (const ts of series) {
+      const labels = labelsFromPairs(ts.labels as Label[]);
+      if (labels.length === 0) throw new HttpError(400, 'invalid labels: empty label set');
+      let ref = 0;
+      for (const s of ts.samples) {
+        ref = app.append(ref, labels, Number(s.timestamp), s.value);
+        n++;
+      }
+    }
+  } catch (err) {
+    app.rollback();
+    if (err instanceof StorageError) throw new HttpError(400, err.message);
+    throw err;
+  }
+  await app.commit();
+  return n;
+}
+
+const MATCH_TYPES: MatchType[] = ['=', '!=', '=~', '!~'];
+
+export function registerRemoteHandlers(router: Router, opts: RemoteHandlerOptions): void {
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const maxDecoded = opts.maxDecodedBytes ?? DEFAULT_MAX_DECODED;
+  const log = opts.logger.child({ component: 'remote' });
+
+  router.post('/api/v1/write', async (req, res) => {
+    if (!opts.enableWriteReceiver) {
+      return plain(res, 404, 'remote write receiver needs to be enabled with --web.enable-remote-write-receiver');
+    }
+    try {
+      const body = await readBody(req, maxBody);
+      const decoded = snappyDecode(body, maxDecoded);
+      let wr;
+      try {
+        wr = decodeWriteRequest(decoded);
+      } catch (err) {
+        throw new HttpError(400, `decoding protobuf: ${(err as Error).message}`);
+      }
+      await appendWriteRequest(opts.appendable, wr.timeseries);
+      res.writeHead(204);
+      res.end();
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : err instanceof BodyTooLargeError ? 413 : String((err as Error).message).startsWith('snappy') ? 400 : 500;
+      if (status >= 500) log.error('remote write failed', { err: err as Error });
+      else log.debug('remote write rejected', { err: err as Error });
+      plain(res, status, (err as Error).message);
+    }
+  });
+
+  router.post('/api/v1/read', async (req, res) => {
+    try {
+      const body = await readBody(req, maxBody);
+      let rr;
+      try {
+        rr = decodeReadRequest(snappyDecode(body, maxDecoded));
+      } catch (err) {
+        throw new HttpError(400, (err as Error).message);
+      }
+      const limit = opts.readSampleLimit ?? 50_000_000;
+      let total = 0;
+      const results = rr.queries.map((q) => {
+        const matchers = q.matchers.map((m) => {
+          const type = MATCH_TYPES[m.type];
+          if (!type) throw new HttpError(400, `invalid matcher type ${m.type}`);
+          return new Matcher(type, m.name, m.value);
+        });
+        const querier = opts.queryable.querier(q.startTimestampMs, q.endTimestampMs);
+        try {
+          const timeseries: PbTimeSeries[] = [];
+          for (const s of querier.select(true, { start: q.startTimestampMs, end: q.endTimestampMs }, matchers)) {
+            const samples = [];
+            const it = s.iterator();
+            while (it.next()) {
+              samples.push({ timestamp: it.t(), value: it.v() });
+              if (++total > limit) throw new HttpError(400, `exceeded sample limit (${limit})`);
+            }
+            if (samples.length) timeseries.push({ labels: s.labels.map((l) => ({ name: l.name, value: l.value })), samples });
+          }
+          return { timeseries };
+        } finally {
+          querier.close();
+        }
+      });
+      const out = snappyEncode(encodeReadResponse({ results }));
+      res.writeHead(200, {
+        'Content-Type': 'application/x-protobuf',
+        'Content-Encoding': 'snappy',
+      });
+      res.end(Buffer.from(out));
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : err instanceof BodyTooLargeError ? 413 : 500;
+      if (status >= 500) log.error('remote read failed', { err: err as Error });
+      plain(res, status, (err as Error).message);
+    }
+  });
+}
