@@ -146,8 +146,11 @@ function columnData(field: Field, type: DataType): Data {
       return makeData({ ...base, type: type as Uint64, data: BigUint64Array.from(field.values, (v) => v ?? 0n) });
     default: {
       const ArrayType = NUMBER_ARRAYS[field.type] as NumberArrayConstructor;
-      const values = field.values as ReadonlyArray<number | null>;
-      return makeData({ ...base, type: type as Float64, data: ArrayType.from(values, (v) => v ?? 0) as Float64Array });
+      const data = new ArrayType(length);
+      (field.values as ReadonlyArray<number | null>).forEach((v, i) => {
+        data[i] = v ?? 0;
+      });
+      return makeData({ ...base, type: type as Float64, data: data as Float64Array });
     }
   }
 }
