@@ -100,13 +100,19 @@ function lex(src: string, fail: (pos: number, msg: string) => never): Piece[] {
         }
         const start = p;
         if (c === '|') toks.push({ t: 'pipe', pos: p++ });
-        else if (c === '(') (toks.push({ t: 'lparen', pos: p++ }), parenDepth++);
+        else if (c === '(') {
+          toks.push({ t: 'lparen', pos: p++ });
+          parenDepth++;
+        }
         else if (c === ')') {
           if (parenDepth === 0) fail(p, 'unexpected right paren');
           toks.push({ t: 'rparen', pos: p++ });
           parenDepth--;
         } else if (c === ',') toks.push({ t: 'comma', pos: p++ });
-        else if (src.startsWith(':=', p)) (toks.push({ t: 'declare', pos: p }), (p += 2));
+        else if (src.startsWith(':=', p)) {
+          toks.push({ t: 'declare', pos: p });
+          p += 2;
+        }
         else if (c === '=') toks.push({ t: 'assign', pos: p++ });
         else if (c === '"' || c === '`' || c === "'") {
           const close = scanQuoted(src, p);
@@ -124,7 +130,7 @@ function lex(src: string, fail: (pos: number, msg: string) => never): Piece[] {
               toks.push({ t: 'number', pos: start, text: src.slice(start, p) });
             } else toks.push({ t: 'dot', pos: start });
           } else toks.push({ t: c === '$' ? 'variable' : c === '.' ? 'field' : 'ident', pos: start, text: word });
-        } else if (/[0-9+\-]/.test(c)) {
+        } else if (/[0-9+-]/.test(c)) {
           const m = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][+-]?[0-9_]+)?)/.exec(src.slice(p));
           if (!m) fail(p, `bad number syntax: "${c}"`);
           p += m[0].length;
