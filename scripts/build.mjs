@@ -18,6 +18,7 @@ function run(cmd, args) {
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 run(bin('tsc'), ['-p', 'pkg-ts-backend/tsconfig.build.json']);
+run(process.execPath, [join(root, 'scripts', 'build-ui.mjs')]);
 if (existsSync(join(root, 'scripts', 'build-plugin.mjs'))) {
   run(process.execPath, [join(root, 'scripts', 'build-plugin.mjs')]);
 }
