@@ -1,0 +1,248 @@
+// The head: recent data in memory. Series are found by their exact label set (a string key, so
+// two different label sets can never share a series), indexed by an inverted index, and hold
+// their samples in XOR chunks. Usable on its own (no disk) or under a TSDB that logs commits.
+import { Label, Labels } from '../model/labels';
+import type { Matcher } from '../model/matcher';
+import type { Appendable, Appender, Querier, Queryable } from '../storage/interface';
+import { HeadAppender } from './head/appender';
+import { MemSeries } from './head/memSeries';
+import { postingsForMatchers } from './index/matchers';
+import { MemPostings } from './index/postings';
+import { ChunkRef, ChunkSeriesSource, SourceQuerier } from './querier';
+import { Interval, Intervals, TombstoneSet } from './tombstones';
+
+export const DEFAULT_CHUNK_SIZE = 120;
+
+/**
+ * An injective string for a label set: every name and value is length-prefixed, so no choice of
+ * characters inside them can make two different sets produce the same key.
+ */
+export function seriesKey(labels: Labels): string {
+  let key = '';
+  for (const l of labels) key += l.name.length + ':' + l.name + l.value.length + ':' + l.value;
+  return key;
+}
+
+export interface HeadOptions {
+  /** Samples per chunk before a new one is cut (default 120). */
+  chunkSize?: number;
+  /**
+   * Block length in ms. When set, chunks never span a multiple of it and appends older than
+   * half of it behind the newest sample are out of bounds, as in Prometheus. Unset: no limits.
+   */
+  chunkRangeMs?: number;
+}
+
+/** Receives every commit before it becomes visible (the WAL); the promise settles once durable. */
+export interface HeadLog {
+  logCommit(newSeries: readonly MemSeries[], series: readonly MemSeries[], ts: Float64Array, vs: Float64Array, n: number): Promise<void> | undefined;
+  logTombstones(entries: readonly { ref: number; interval: Interval }[]): void;
+}
+
+export class Head implements Appendable, Queryable, ChunkSeriesSource {
+  readonly index = new MemPostings();
+  readonly chunkSize: number;
+  readonly chunkRangeMs: number;
+  private readonly byKey = new Map<string, MemSeries>();
+  private readonly byRef = new Map<number, MemSeries>();
+  private readonly symbols = new Map<string, string>();
+  private readonly tombstones = new TombstoneSet();
+  private nextRef = 1;
+  private nextAppenderId = 1;
+  private minTime = Infinity;
+  private maxTime = -Infinity;
+  /** Samples before this are out of bounds (they belong to persisted blocks). */
+  private minValidTime = -Infinity;
+  log: HeadLog | undefined;
+
+  constructor(opts: HeadOptions = {}) {
+    this.chunkSize = Math.max(1, Math.min(opts.chunkSize ?? DEFAULT_CHUNK_SIZE, 0xffff));
+    this.chunkRangeMs = opts.chunkRangeMs ?? 0;
+  }
+
+  appender(): Appender {
+    return new HeadAppender(this, this.nextAppenderId++);
+  }
+
+  querier(mint: number, maxt: number): Querier {
+    return new SourceQuerier(this, mint, maxt);
+  }
+
+  numSeries(): number {
+    return this.byRef.size;
+  }
+
+  /** Smallest and largest sample timestamps in the head (Infinity/-Infinity when empty). */
+  minT(): number {
+    return this.minTime;
+  }
+
+  maxT(): number {
+    return this.maxTime;
+  }
+
+  /** The oldest timestamp an append may carry now. */
+  appendableMinTime(): number {
+    if (this.chunkRangeMs > 0 && this.maxTime > -Infinity) return Math.max(this.minValidTime, this.maxTime - this.chunkRangeMs / 2);
+    return this.minValidTime;
+  }
+
+  setMinValidTime(t: number): void {
+    if (t > this.minValidTime) this.minValidTime = t;
+  }
+
+  private intern(s: string): string {
+    const found = this.symbols.get(s);
+    if (found !== undefined) return found;
+    this.symbols.set(s, s);
+    return s;
+  }
+
+  private internLabels(labels: Labels): Labels {
+    const out: Label[] = new Array(labels.length);
+    for (let i = 0; i < labels.length; i++) out[i] = { name: this.intern(labels[i].name), value: this.intern(labels[i].value) };
+    return Object.freeze(out);
+  }
+
+  getByRef(ref: number): MemSeries | undefined {
+    return this.byRef.get(ref);
+  }
+
+  getByLabels(labels: Labels): MemSeries | undefined {
+    return this.byKey.get(seriesKey(labels));
+  }
+
+  /** The series with these labels, created when missing. */
+  getOrCreate(labels: Labels): MemSeries {
+    const key = seriesKey(labels);
+    const found = this.byKey.get(key);
+    if (found) return found;
+    return this.insert(this.nextRef++, key, labels);
+  }
+
+  /** Recreates a series under a known reference (WAL replay). */
+  getOrCreateWithRef(ref: number, labels: Labels): MemSeries {
+    const key = seriesKey(labels);
+    const found = this.byKey.get(key);
+    if (found) return found;
+    if (ref >= this.nextRef) this.nextRef = ref + 1;
+    else if (this.byRef.has(ref)) return this.insert(this.nextRef++, key, labels);
+    return this.insert(ref, key, labels);
+  }
+
+  private insert(ref: number, key: string, labels: Labels): MemSeries {
+    const s = new MemSeries(ref, this.internLabels(labels));
+    this.byKey.set(key, s);
+    this.byRef.set(ref, s);
+    this.index.add(ref, s.labels);
+    return s;
+  }
+
+  /** Appends a committed sample; returns false when it is not newer than the series' last one. */
+  appendSample(s: MemSeries, t: number, v: number): boolean {
+    if (t <= s.lastT) return false;
+    s.append(t, v, this.chunkSize, this.chunkRangeMs);
+    if (t < this.minTime) this.minTime = t;
+    if (t > this.maxTime) this.maxTime = t;
+    return true;
+  }
+
+  /** Adds a chunk restored from a checkpoint. */
+  addRestoredChunk(s: MemSeries, bytes: Uint8Array, mint: number, maxt: number): void {
+    if (maxt <= s.lastT) return;
+    s.addClosedChunk(bytes, mint, maxt);
+    if (mint < this.minTime) this.minTime = mint;
+    if (maxt > this.maxTime) this.maxTime = maxt;
+  }
+
+  // ChunkSeriesSource
+
+  labelsOf(ref: number): Labels | undefined {
+    return this.byRef.get(ref)?.labels;
+  }
+
+  chunksOf(ref: number, mint: number, maxt: number): ChunkRef[] {
+    return this.byRef.get(ref)?.chunksIn(mint, maxt) ?? [];
+  }
+
+  overlaps(ref: number, mint: number, maxt: number): boolean {
+    const s = this.byRef.get(ref);
+    return s !== undefined && s.numChunks() > 0 && s.firstT() <= maxt && s.lastT >= mint;
+  }
+
+  deletedOf(ref: number): Intervals | undefined {
+    return this.tombstones.get(ref);
+  }
+
+  /** Marks [mint, maxt] deleted for every matching series. */
+  deleteSeries(matchers: readonly Matcher[], mint: number, maxt: number): number {
+    const refs = postingsForMatchers(this.index, matchers);
+    const entries: { ref: number; interval: Interval }[] = [];
+    for (let i = 0; i < refs.length; i++) {
+      if (!this.overlaps(refs[i], mint, maxt)) continue;
+      entries.push({ ref: refs[i], interval: { mint, maxt } });
+    }
+    if (entries.length === 0) return 0;
+    this.log?.logTombstones(entries);
+    for (const e of entries) this.tombstones.add(e.ref, e.interval);
+    return entries.length;
+  }
+
+  /** Restores a tombstone (WAL replay). */
+  addTombstone(ref: number, iv: Interval): void {
+    if (this.byRef.has(ref)) this.tombstones.add(ref, iv);
+  }
+
+  tombstoneEntries(): IterableIterator<[number, Intervals]> {
+    return this.tombstones.entries();
+  }
+
+  /** All series, in no particular order. */
+  allSeries(): IterableIterator<MemSeries> {
+    return this.byRef.values();
+  }
+
+  /**
+   * Drops data older than `mint` (persisted in a block by then) and the series left empty.
+   * Returns the number of series removed.
+   */
+  truncate(mint: number): number {
+    this.setMinValidTime(mint);
+    const dead = new Set<number>();
+    let minTime = Infinity;
+    for (const s of this.byRef.values()) {
+      s.truncateBefore(mint);
+      if (s.numChunks() === 0) {
+        dead.add(s.ref);
+        continue;
+      }
+      if (s.firstT() < minTime) minTime = s.firstT();
+    }
+    for (const ref of dead) {
+      const s = this.byRef.get(ref)!;
+      s.removed = true;
+      this.byRef.delete(ref);
+      this.byKey.delete(seriesKey(s.labels));
+      this.tombstones.delete(ref);
+    }
+    this.index.remove(dead);
+    for (const [ref, ivs] of this.tombstones.entries()) {
+      const kept = ivs.filter((iv) => iv.maxt >= mint);
+      if (kept.length === 0) this.tombstones.delete(ref);
+      else if (kept.length !== ivs.length) {
+        this.tombstones.delete(ref);
+        for (const iv of kept) this.tombstones.add(ref, iv);
+      }
+    }
+    this.minTime = minTime;
+    if (minTime === Infinity) this.maxTime = -Infinity;
+    return dead.size;
+  }
+
+  /** Total chunks held (closed and open). */
+  numChunks(): number {
+    let n = 0;
+    for (const s of this.byRef.values()) n += s.numChunks();
+    return n;
+  }
+}
