@@ -1,0 +1,126 @@
+// How the HTTP API writes numbers: sample values as strings in Go's shortest float form,
+// timestamps as Unix seconds with exactly the milliseconds that are there, and query results
+// written straight into a JSON string (results can hold millions of points).
+import type { Labels } from '../model/labels';
+import type { MatrixSeries, Sample, Value } from '../promql/value';
+
+/** Go's exponent needs at least two digits (`1e-07`, `1e+21`); JavaScript writes `1e-7`. */
+function widenExponent(s: string): string {
+  const i = s.indexOf('e');
+  if (i < 0) return s;
+  const sign = s[i + 1];
+  const digits = s.slice(i + 2);
+  return digits.length < 2 ? `${s.slice(0, i)}e${sign}0${digits}` : s;
+}
+
+function special(v: number): string | undefined {
+  if (v !== v) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (v === 0 && Object.is(v, -0)) return '-0';
+  return undefined;
+}
+
+/**
+ * A sample value as Prometheus's API writes it: shortest round-trip digits, plain notation
+ * unless |v| < 1e-6 or |v| >= 1e21 (the same thresholds JavaScript uses).
+ */
+export function formatSampleValue(v: number): string {
+  return special(v) ?? widenExponent(String(v));
+}
+
+/** Go's strconv.FormatFloat(v, 'e', -1, 64), used for alert values (`1e+00`). */
+export function formatFloatExponent(v: number): string {
+  return special(v) ?? widenExponent(v.toExponential());
+}
+
+/** Go's strconv.FormatFloat(v, 'g', -1, 64), used by the text exposition format (`1e+06`). */
+export function formatFloatG(v: number): string {
+  const s = special(v);
+  if (s !== undefined) return s;
+  if (v === 0) return '0';
+  const e = v.toExponential();
+  const exp = Number(e.slice(e.indexOf('e') + 1));
+  return exp < -4 || exp >= 6 ? widenExponent(e) : String(v);
+}
+
+/** Unix seconds with millisecond precision, as a JSON number (`1.5` is written `1.500`). */
+export function formatTimestamp(ms: number): string {
+  const neg = ms < 0;
+  const abs = Math.abs(ms);
+  const sec = Math.floor(abs / 1000);
+  const frac = abs - sec * 1000;
+  const body = frac === 0 ? String(sec) : `${sec}.${String(frac).padStart(3, '0')}`;
+  return neg ? `-${body}` : body;
+}
+
+/** A label set as a JSON object in label order. */
+export function labelsJSON(ls: Labels): string {
+  let s = '{';
+  for (let i = 0; i < ls.length; i++) {
+    if (i > 0) s += ',';
+    s += JSON.stringify(ls[i].name) + ':' + JSON.stringify(ls[i].value);
+  }
+  return s + '}';
+}
+
+function pointJSON(t: number, v: number): string {
+  return `[${formatTimestamp(t)},"${formatSampleValue(v)}"]`;
+}
+
+function vectorJSON(samples: readonly Sample[]): string {
+  const parts: string[] = [];
+  for (const s of samples) parts.push(`{"metric":${labelsJSON(s.metric)},"value":${pointJSON(s.t, s.v)}}`);
+  return `[${parts.join(',')}]`;
+}
+
+function matrixJSON(series: readonly MatrixSeries[]): string {
+  const parts: string[] = [];
+  for (const s of series) {
+    const points: string[] = new Array(s.ts.length);
+    for (let i = 0; i < s.ts.length; i++) points[i] = pointJSON(s.ts[i], s.vs[i]);
+    parts.push(`{"metric":${labelsJSON(s.metric)},"values":[${points.join(',')}]}`);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/** The `result` member of a query response. */
+export function resultJSON(v: Value): string {
+  switch (v.type) {
+    case 'scalar':
+      return pointJSON(v.t, v.v);
+    case 'string':
+      return `[${formatTimestamp(v.t)},${JSON.stringify(v.v)}]`;
+    case 'vector':
+      return vectorJSON(v.samples);
+    case 'matrix':
+      return matrixJSON(v.series);
+  }
+}
+
+/** A JSON fragment that is already encoded; jsonWithRaw embeds it verbatim. */
+export class RawJSON {
+  constructor(readonly json: string) {}
+}
+
+/** JSON.stringify that writes RawJSON values verbatim and drops undefined members. */
+export function jsonWithRaw(value: unknown): string {
+  if (value instanceof RawJSON) return value.json;
+  if (Array.isArray(value)) return `[${value.map((x) => (x === undefined ? 'null' : jsonWithRaw(x))).join(',')}]`;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (v === undefined) continue;
+      parts.push(`${JSON.stringify(k)}:${jsonWithRaw(v)}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Go's time.Time JSON form (RFC 3339 with the sub-second digits that are there); the zero time for 0. */
+export function formatRFC3339(ms: number): string {
+  if (ms === 0) return '0001-01-01T00:00:00Z';
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('.000Z') ? iso.slice(0, -5) + 'Z' : iso.replace(/0+Z$/, 'Z');
+}

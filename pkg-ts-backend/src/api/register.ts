@@ -1,0 +1,56 @@
+// Mounts the Prometheus HTTP API v1 under /api/v1, plus /federate and /metrics.
+import type { Router } from '../web/router';
+import { cleanTombstones, deleteSeries, snapshot } from './admin';
+import { endpoint, Endpoint } from './handler';
+import { federationHandler } from './federate';
+import { formatQuery, parseQuery, query, queryExemplars, queryRange } from './query';
+import { alertmanagers, alerts, rules } from './rules';
+import { labelNames, labelValues, series } from './series';
+import { buildInfo, config, flags, runtimeInfo, tsdbStatus, walReplay } from './status';
+import { metricMetadata, scrapePools, targetMetadata, targets } from './targets';
+import type { ApiDeps } from './types';
+
+export const API_PREFIX = '/api/v1';
+
+const GET = ['GET', 'HEAD'];
+const GET_POST = ['GET', 'HEAD', 'POST'];
+const ADMIN = ['POST', 'PUT'];
+
+const ROUTES: ReadonlyArray<[string[], string, Endpoint]> = [
+  [GET_POST, '/query', query],
+  [GET_POST, '/query_range', queryRange],
+  [GET_POST, '/query_exemplars', queryExemplars],
+  [GET_POST, '/format_query', formatQuery],
+  [GET_POST, '/parse_query', parseQuery],
+  [GET_POST, '/series', series],
+  [GET_POST, '/labels', labelNames],
+  [GET, '/label/:name/values', labelValues],
+  [GET, '/metadata', metricMetadata],
+  [GET, '/targets', targets],
+  [GET, '/targets/metadata', targetMetadata],
+  [GET, '/scrape_pools', scrapePools],
+  [GET, '/rules', rules],
+  [GET, '/alerts', alerts],
+  [GET, '/alertmanagers', alertmanagers],
+  [GET, '/status/config', config],
+  [GET, '/status/flags', flags],
+  [GET, '/status/runtimeinfo', runtimeInfo],
+  [GET, '/status/buildinfo', buildInfo],
+  [GET, '/status/tsdb', tsdbStatus],
+  [GET, '/status/walreplay', walReplay],
+  [ADMIN, '/admin/tsdb/delete_series', deleteSeries],
+  [ADMIN, '/admin/tsdb/clean_tombstones', cleanTombstones],
+  [ADMIN, '/admin/tsdb/snapshot', snapshot],
+];
+
+export function registerApi(router: Router, deps: ApiDeps): void {
+  for (const [methods, path, fn] of ROUTES) router.on(methods, API_PREFIX + path, endpoint(deps, fn));
+  // Preflight requests get an empty answer, as in Prometheus.
+  router.on('OPTIONS', `${API_PREFIX}/*path`, (_req, res) => {
+    res.writeHead(204);
+    res.end();
+  });
+  router.get('/federate', federationHandler(deps));
+  const metrics = deps.metricsHandler;
+  if (metrics) router.get('/metrics', (req, res) => metrics(req, res));
+}
