@@ -1,0 +1,78 @@
+import { STALE_NAN } from '../model/value';
+import { formatFloatExponent, formatFloatG, formatRFC3339, formatSampleValue, formatTimestamp, jsonWithRaw, RawJSON, resultJSON } from './encode';
+
+describe('formatSampleValue (Go shortest, e notation below 1e-6 and from 1e21)', () => {
+  it.each([
+    [1, '1'],
+    [0.1, '0.1'],
+    [-2.5, '-2.5'],
+    [1e-6, '0.000001'],
+    [1e-7, '1e-07'],
+    [1.5e-10, '1.5e-10'],
+    [1e20, '100000000000000000000'],
+    [1e21, '1e+21'],
+    [1.2345e300, '1.2345e+300'],
+    [NaN, 'NaN'],
+    [STALE_NAN, 'NaN'],
+    [Infinity, '+Inf'],
+    [-Infinity, '-Inf'],
+    [-0, '-0'],
+    [0, '0'],
+  ])('%p -> %s', (v, s) => expect(formatSampleValue(v)).toBe(s));
+});
+
+describe('formatFloatExponent and formatFloatG', () => {
+  it('writes the e form with a two-digit exponent', () => {
+    expect(formatFloatExponent(1)).toBe('1e+00');
+    expect(formatFloatExponent(123.456)).toBe('1.23456e+02');
+    expect(formatFloatExponent(0.005)).toBe('5e-03');
+    expect(formatFloatExponent(1e100)).toBe('1e+100');
+  });
+
+  it('switches to e form at exponent -5 and 6 like Go %g', () => {
+    expect(formatFloatG(123456)).toBe('123456');
+    expect(formatFloatG(1000000)).toBe('1e+06');
+    expect(formatFloatG(21504000)).toBe('2.1504e+07');
+    expect(formatFloatG(0.0001)).toBe('0.0001');
+    expect(formatFloatG(0.00001)).toBe('1e-05');
+    expect(formatFloatG(0)).toBe('0');
+    expect(formatFloatG(NaN)).toBe('NaN');
+  });
+});
+
+describe('formatTimestamp', () => {
+  it('writes seconds with the milliseconds that are there', () => {
+    expect(formatTimestamp(1_500)).toBe('1.500');
+    expect(formatTimestamp(1_000)).toBe('1');
+    expect(formatTimestamp(1_435_781_451_781)).toBe('1435781451.781');
+    expect(formatTimestamp(7)).toBe('0.007');
+    expect(formatTimestamp(-1_500)).toBe('-1.500');
+  });
+});
+
+describe('formatRFC3339', () => {
+  it('trims zero sub-second digits and writes the zero time for 0', () => {
+    expect(formatRFC3339(Date.UTC(2024, 0, 2, 3, 4, 5))).toBe('2024-01-02T03:04:05Z');
+    expect(formatRFC3339(Date.UTC(2024, 0, 2, 3, 4, 5, 500))).toBe('2024-01-02T03:04:05.5Z');
+    expect(formatRFC3339(0)).toBe('0001-01-01T00:00:00Z');
+  });
+});
+
+describe('resultJSON', () => {
+  const metric = [
+    { name: '__name__', value: 'up' },
+    { name: 'job', value: 'a"b' },
+  ];
+
+  it('encodes every value type', () => {
+    expect(resultJSON({ type: 'scalar', t: 1000, v: 2 })).toBe('[1,"2"]');
+    expect(resultJSON({ type: 'string', t: 1500, v: 'x"y' })).toBe('[1.500,"x\\"y"]');
+    expect(resultJSON({ type: 'vector', samples: [] })).toBe('[]');
+    expect(JSON.parse(resultJSON({ type: 'vector', samples: [{ metric, t: 2000, v: 1 }] }))).toEqual([{ metric: { __name__: 'up', job: 'a"b' }, value: [2, '1'] }]);
+    expect(resultJSON({ type: 'matrix', series: [{ metric: [], ts: [1000, 2000], vs: [1, Infinity] }] })).toBe('[{"metric":{},"values":[[1,"1"],[2,"+Inf"]]}]');
+  });
+
+  it('embeds raw fragments and drops undefined members', () => {
+    expect(jsonWithRaw({ a: new RawJSON('[1.500]'), b: undefined, c: ['x'] })).toBe('{"a":[1.500],"c":["x"]}');
+  });
+});
