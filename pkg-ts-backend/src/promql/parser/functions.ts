@@ -70,6 +70,8 @@ const SPECS: Record<string, SignatureSpec> = {
   mad_over_time: experimentalMatrixToVector,
   max_over_time: matrixToVector,
   min_over_time: matrixToVector,
+  max_of: [[S, S], S, 0, true],
+  min_of: [[S, S], S, 0, true],
   minute: optionalVectorToVector,
   month: optionalVectorToVector,
   pi: [[], S],

@@ -1,0 +1,654 @@
+// Recursive-descent PromQL parser. Operator precedence and associativity follow Prometheus's yacc
+// grammar; syntax errors read like its messages. Errors Prometheus records without stopping
+// (unknown functions, misplaced modifiers, ...) are collected and the first one is reported.
+import { Matcher, MatchType } from '../../model/matcher';
+import { parseDuration } from '../../model/duration';
+import { METRIC_NAME } from '../../model/labels';
+import type {
+  AggregateExpr,
+  AggregateOp,
+  AtModifier,
+  BinaryExpr,
+  BinaryOp,
+  Call,
+  Expr,
+  MatrixSelector,
+  NumberLiteral,
+  PositionRange,
+  SubqueryExpr,
+  VectorMatching,
+  VectorSelector,
+} from './ast';
+import { FUNCTIONS, EXPERIMENTAL_AGGREGATIONS } from './functions';
+import { Lexer, Token, TokenKind } from './lexer';
+import { formatGoFixed, parseNumberLiteral, roundHalfAwayFromZero } from './numbers';
+import { ParseError } from './parseError';
+import { goQuote, goQuoteTruncated, isValidUtf8String, unquotePromQLString } from './quote';
+
+export interface ParseOptions {
+  /** Allows the functions and aggregations Prometheus puts behind `promql-experimental-functions`. */
+  enableExperimentalFunctions?: boolean;
+}
+
+/** Thrown to stop parsing at a syntax error; carries the error to report. */
+class SyntaxStop {
+  constructor(readonly error: ParseError) {}
+}
+
+const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
+  or: 1,
+  and: 2,
+  unless: 2,
+  '==': 3,
+  '!=': 3,
+  '>': 3,
+  '<': 3,
+  '>=': 3,
+  '<=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  atan2: 5,
+  '^': 6,
+};
+const POW_PRECEDENCE = 6;
+/** 2^63 as a float64: Go's float64(math.MaxInt64), the bound of an `@` timestamp. */
+const INT64_LIMIT = 2 ** 63;
+
+/** Token kinds Prometheus treats as metric names when they start a selector. */
+const METRIC_NAME_KEYWORDS: ReadonlySet<string> = new Set(['by', 'without', 'offset', 'and', 'or', 'unless', 'start', 'end']);
+/** Keywords that may be used as label names in grouping clauses. */
+const LABEL_KEYWORD_KINDS: ReadonlySet<TokenKind> = new Set(['KEYWORD', 'AGGREGATOR', 'PREPROCESSOR']);
+const LABEL_OPERATOR_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'unless', 'atan2']);
+
+const LEGACY_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Prometheus's description of a token in "unexpected ..." messages. */
+export function describeToken(t: Token): string {
+  switch (t.kind) {
+    case 'EOF':
+      return 'end of input';
+    case 'IDENTIFIER':
+      return `identifier ${goQuote(t.text)}`;
+    case 'METRIC_IDENTIFIER':
+      return `metric identifier ${goQuote(t.text)}`;
+    case 'NUMBER':
+      return `number ${quoteItem(t.text)}`;
+    case 'DURATION':
+      return `duration ${quoteItem(t.text)}`;
+    case 'STRING':
+      return `string ${quoteItem(t.text)}`;
+    case 'OPERATOR':
+      return `<op:${t.text}>`;
+    case 'AGGREGATOR':
+      return `<aggr:${t.text}>`;
+    case 'KEYWORD':
+      return `<${t.text}>`;
+    default:
+      return quoteItem(t.text);
+  }
+}
+
+function quoteItem(text: string): string {
+  return Array.from(text).length > 10 ? `${goQuoteTruncated(text, 10)}...` : goQuote(text);
+}
+
+export class Parser {
+  private readonly lexer: Lexer;
+  private tok: Token;
+  private lookahead: Token | null = null;
+  /** End of the last closing token consumed (`)`, `}`, `]`, number, duration). */
+  private lastClosing = 0;
+  private readonly errors: ParseError[] = [];
+
+  constructor(
+    readonly input: string,
+    private readonly opts: ParseOptions = {}
+  ) {
+    this.lexer = new Lexer(input);
+    this.tok = this.lexer.next();
+  }
+
+  // ---- token handling -------------------------------------------------------------------------
+
+  private peek(): Token {
+    if (this.lookahead === null) this.lookahead = this.tok.kind === 'EOF' || this.tok.kind === 'ERROR' ? this.tok : this.lexer.next();
+    return this.lookahead;
+  }
+
+  private advance(): Token {
+    const t = this.tok;
+    if (t.kind === 'ERROR') this.stop(t.text, t);
+    if (t.kind !== 'EOF') {
+      if (this.lookahead !== null) {
+        this.tok = this.lookahead;
+        this.lookahead = null;
+      } else {
+        this.tok = this.lexer.next();
+      }
+    }
+    if (t.kind === 'RIGHT_PAREN' || t.kind === 'RIGHT_BRACE' || t.kind === 'RIGHT_BRACKET' || t.kind === 'NUMBER' || t.kind === 'DURATION') {
+      this.lastClosing = t.end;
+    }
+    return t;
+  }
+
+  private is(kind: TokenKind, text?: string): boolean {
+    return this.tok.kind === kind && (text === undefined || this.tok.text.toLowerCase() === text);
+  }
+
+  /** Records an error and keeps parsing, as Prometheus does for non-syntax errors. */
+  private report(reason: string, range: PositionRange): void {
+    this.errors.push(new ParseError(reason, { start: range.start, end: range.end }, this.input));
+  }
+
+  private stop(reason: string, range: PositionRange): never {
+    // The first recorded error wins, as in Prometheus.
+    const err = this.errors[0] ?? new ParseError(reason, { start: range.start, end: range.end }, this.input);
+    throw new SyntaxStop(err);
+  }
+
+  private unexpected(context = '', expected = ''): never {
+    const t = this.tok;
+    if (t.kind === 'ERROR') this.stop(t.text, t);
+    let msg = `unexpected ${describeToken(t)}`;
+    if (context) msg += ` in ${context}`;
+    if (expected) msg += `, expected ${expected}`;
+    this.stop(msg, t);
+  }
+
+  private expect(kind: TokenKind, context: string, expected: string): Token {
+    if (this.tok.kind !== kind) this.unexpected(context, expected);
+    return this.advance();
+  }
+
+  /** Runs a parse, converting the internal stop signal to a thrown ParseError. */
+  run<T>(body: () => T): T {
+    try {
+      const result = body();
+      if (this.errors.length > 0) throw this.errors[0];
+      return result;
+    } catch (e) {
+      if (e instanceof SyntaxStop) throw e.error;
+      throw e;
+    }
+  }
+
+  // ---- entry points ---------------------------------------------------------------------------
+
+  parseExpression(): Expr {
+    if (this.is('EOF')) this.stop('no expression found in input', { start: 0, end: 0 });
+    const e = this.parseBinary(1);
+    if (!this.is('EOF')) this.unexpected();
+    return e;
+  }
+
+  parseSelectorOnly(): VectorSelector {
+    const e = this.parseVectorSelectorStart();
+    if (!this.is('EOF')) this.unexpected();
+    return e;
+  }
+
+  // ---- expressions ----------------------------------------------------------------------------
+
+  private parseBinary(minPrecedence: number): Expr {
+    let lhs = this.parseUnary();
+    for (;;) {
+      if (this.tok.kind !== 'OPERATOR') return lhs;
+      const opText = this.tok.text.toLowerCase();
+      const prec = BINARY_PRECEDENCE[opText];
+      if (prec === undefined || prec < minPrecedence) return lhs;
+      this.advance();
+      const modifiers = this.parseBinaryModifiers();
+      const rhs = this.parseBinary(opText === '^' ? prec : prec + 1);
+      lhs = this.makeBinary(opText as BinaryOp, lhs, rhs, modifiers);
+    }
+  }
+
+  private parseBinaryModifiers(): { returnBool: boolean; matching: VectorMatching } {
+    const matching: VectorMatching = { card: 'one-to-one', matchingLabels: [], on: false, include: [] };
+    let returnBool = false;
+    if (this.is('KEYWORD', 'bool')) {
+      this.advance();
+      returnBool = true;
+    }
+    if (this.is('KEYWORD', 'on') || this.is('KEYWORD', 'ignoring')) {
+      matching.on = this.advance().text.toLowerCase() === 'on';
+      matching.matchingLabels = this.parseGroupingLabels();
+      if (this.is('KEYWORD', 'group_left') || this.is('KEYWORD', 'group_right')) {
+        matching.card = this.advance().text.toLowerCase() === 'group_left' ? 'many-to-one' : 'one-to-many';
+        if (this.is('LEFT_PAREN')) matching.include = this.parseGroupingLabels();
+      }
+    }
+    return { returnBool, matching };
+  }
+
+  private makeBinary(op: BinaryOp, lhs: Expr, rhs: Expr, m: { returnBool: boolean; matching: VectorMatching }): BinaryExpr {
+    return {
+      type: 'BinaryExpr',
+      op,
+      lhs,
+      rhs,
+      returnBool: m.returnBool,
+      vectorMatching: m.matching,
+      pos: { start: lhs.pos.start, end: rhs.pos.end },
+    };
+  }
+
+  private parseUnary(): Expr {
+    if (this.tok.kind === 'OPERATOR' && (this.tok.text === '+' || this.tok.text === '-')) {
+      const opTok = this.advance();
+      // Unary operators bind like `*`: only `^` (and postfix modifiers) bind tighter.
+      const operand = this.parseBinary(POW_PRECEDENCE);
+      if (operand.type === 'NumberLiteral') {
+        return { type: 'NumberLiteral', val: opTok.text === '-' ? -operand.val : operand.val, pos: { start: opTok.start, end: operand.pos.end } };
+      }
+      return { type: 'UnaryExpr', op: opTok.text as '+' | '-', expr: operand, pos: { start: opTok.start, end: operand.pos.end } };
+    }
+    return this.parsePostfix(this.parsePrimary());
+  }
+
+  private parsePrimary(): Expr {
+    const t = this.tok;
+    switch (t.kind) {
+      case 'NUMBER':
+      case 'DURATION':
+        return this.parseNumberOrDurationLiteral();
+      case 'STRING': {
+        this.advance();
+        return { type: 'StringLiteral', val: this.unquote(t), pos: { start: t.start, end: t.end } };
+      }
+      case 'LEFT_PAREN': {
+        this.advance();
+        const inner = this.parseBinary(1);
+        const close = this.expect('RIGHT_PAREN', '', '');
+        return { type: 'ParenExpr', expr: inner, pos: { start: t.start, end: close.end } };
+      }
+      case 'LEFT_BRACE':
+        return this.parseVectorSelectorStart();
+      case 'IDENTIFIER':
+        if (this.peek().kind === 'LEFT_PAREN') return this.parseCall();
+        return this.parseVectorSelectorStart();
+      case 'PREPROCESSOR':
+        if (this.peek().kind === 'LEFT_PAREN') return this.parseCall();
+        return this.parseVectorSelectorStart();
+      case 'AGGREGATOR': {
+        const next = this.peek();
+        if (next.kind === 'LEFT_PAREN' || (next.kind === 'KEYWORD' && ['by', 'without'].includes(next.text.toLowerCase()))) {
+          return this.parseAggregate();
+        }
+        return this.parseVectorSelectorStart();
+      }
+      case 'METRIC_IDENTIFIER':
+        return this.parseVectorSelectorStart();
+      case 'KEYWORD':
+      case 'OPERATOR':
+        if (METRIC_NAME_KEYWORDS.has(t.text.toLowerCase())) return this.parseVectorSelectorStart();
+        return this.unexpected();
+      default:
+        return this.unexpected();
+    }
+  }
+
+  private parseNumberOrDurationLiteral(): NumberLiteral {
+    const t = this.advance();
+    return { type: 'NumberLiteral', val: this.numberValue(t), pos: { start: t.start, end: t.end } };
+  }
+
+  /** The value of a NUMBER token, or of a DURATION token in seconds. */
+  private numberValue(t: Token): number {
+    if (t.kind === 'DURATION') {
+      try {
+        return parseDuration(t.text) / 1000;
+      } catch (e) {
+        this.report((e as Error).message, t);
+        return 0;
+      }
+    }
+    try {
+      return parseNumberLiteral(t.text);
+    } catch (e) {
+      this.report(`error parsing number: ${(e as Error).message}`, t);
+      return 0;
+    }
+  }
+
+  private unquote(t: Token): string {
+    try {
+      return unquotePromQLString(t.text);
+    } catch (e) {
+      this.report(`error unquoting string ${goQuote(t.text)}: ${(e as Error).message}`, t);
+      return '';
+    }
+  }
+
+  // ---- postfix modifiers: [range], [range:step], offset, @ --------------------------------------
+
+  private parsePostfix(base: Expr): Expr {
+    let e = base;
+    for (;;) {
+      if (this.is('LEFT_BRACKET')) e = this.parseRangeOrSubquery(e);
+      else if (this.is('KEYWORD', 'offset')) e = this.parseOffset(e);
+      else if (this.is('OPERATOR', '@')) e = this.parseAt(e);
+      else return e;
+    }
+  }
+
+  private durationMs(t: Token): number {
+    return Math.trunc(this.numberValue(t) * 1000);
+  }
+
+  private rejectDurationExpression(): void {
+    const t = this.tok;
+    if (t.kind === 'OPERATOR' || t.kind === 'LEFT_PAREN' || (t.kind === 'IDENTIFIER' && ['step', 'min', 'max'].includes(t.text.toLowerCase()))) {
+      this.stop('experimental duration expression is not enabled', t);
+    }
+  }
+
+  private parseRangeOrSubquery(e: Expr): Expr {
+    const open = this.advance();
+    this.rejectDurationExpression();
+    if (!this.is('NUMBER') && !this.is('DURATION')) this.unexpected('subquery selector', 'number or duration');
+    const range = this.durationMs(this.advance());
+    this.rejectDurationExpression();
+    if (this.is('RIGHT_BRACKET')) {
+      const close = this.advance();
+      if (e.type !== 'VectorSelector') {
+        this.report('ranges only allowed for vector selectors', { start: open.start, end: close.end });
+      } else if (e.offset !== 0) {
+        this.report('no offset modifiers allowed before range', { start: open.start, end: close.end });
+      } else if (e.timestamp !== null || e.startOrEnd !== null) {
+        this.report('no @ modifiers allowed before range', { start: open.start, end: close.end });
+      }
+      const vs: VectorSelector = e.type === 'VectorSelector' ? e : emptySelector(e.pos);
+      const m: MatrixSelector = { type: 'MatrixSelector', vectorSelector: vs, range, pos: { start: e.pos.start, end: this.lastClosing } };
+      return m;
+    }
+    if (!this.is('COLON')) this.unexpected('subquery or range', '":" or "]"');
+    this.advance();
+    this.rejectDurationExpression();
+    let step = 0;
+    if (this.is('NUMBER') || this.is('DURATION')) {
+      step = this.durationMs(this.advance());
+      this.rejectDurationExpression();
+      if (!this.is('RIGHT_BRACKET')) this.unexpected('subquery selector', '"]"');
+    } else if (!this.is('RIGHT_BRACKET')) {
+      this.unexpected('subquery selector', 'number or duration or "]"');
+    }
+    const close = this.advance();
+    const sq: SubqueryExpr = {
+      type: 'SubqueryExpr',
+      expr: e,
+      range,
+      step,
+      offset: 0,
+      timestamp: null,
+      startOrEnd: null,
+      pos: { start: e.pos.start, end: close.end },
+    };
+    return sq;
+  }
+
+  private parseOffset(e: Expr): Expr {
+    this.advance();
+    let negative = false;
+    if (this.is('OPERATOR', '-')) {
+      this.advance();
+      negative = true;
+    }
+    this.rejectDurationExpression();
+    if (!this.is('NUMBER') && !this.is('DURATION')) this.unexpected('offset', 'number or duration');
+    const ms = this.durationMs(this.advance());
+    const offset = negative ? -ms : ms;
+    const target = this.modifierTarget(e, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+    if (target === null) return e;
+    if (target.offset !== 0) {
+      this.report('offset may not be set multiple times', e.pos);
+      return e;
+    }
+    target.offset = offset;
+    e.pos = { start: e.pos.start, end: this.lastClosing };
+    return e;
+  }
+
+  private parseAt(e: Expr): Expr {
+    this.advance();
+    let startOrEnd: AtModifier | null = null;
+    let timestamp: number | null = null;
+    if (this.is('PREPROCESSOR')) {
+      startOrEnd = this.advance().text.toLowerCase() as AtModifier;
+      this.expect('LEFT_PAREN', '@', 'timestamp');
+      this.expect('RIGHT_PAREN', '@', 'timestamp');
+    } else {
+      let sign = 1;
+      if (this.is('OPERATOR', '-') || this.is('OPERATOR', '+')) {
+        if (this.advance().text === '-') sign = -1;
+      }
+      if (!this.is('NUMBER') && !this.is('DURATION')) this.unexpected('@', 'timestamp');
+      const seconds = sign * this.numberValue(this.advance());
+      if (!Number.isFinite(seconds) || seconds >= INT64_LIMIT || seconds <= -INT64_LIMIT) {
+        this.report(`timestamp out of bounds for @ modifier: ${formatGoFixed(seconds)}`, e.pos);
+      }
+      timestamp = roundHalfAwayFromZero(seconds * 1000);
+    }
+    const target = this.modifierTarget(e, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+    if (target === null) return e;
+    if (target.timestamp !== null || target.startOrEnd !== null) {
+      this.report('@ <timestamp> may not be set multiple times', e.pos);
+      return e;
+    }
+    target.timestamp = timestamp;
+    target.startOrEnd = startOrEnd;
+    e.pos = { start: e.pos.start, end: this.lastClosing };
+    return e;
+  }
+
+  /** The node that holds offset and @ for `e`, or null (with an error recorded). */
+  private modifierTarget(e: Expr, message: string): VectorSelector | SubqueryExpr | null {
+    if (e.type === 'VectorSelector' || e.type === 'SubqueryExpr') return e;
+    if (e.type === 'MatrixSelector') return e.vectorSelector;
+    this.report(message, e.pos);
+    return null;
+  }
+
+  // ---- vector selectors -----------------------------------------------------------------------
+
+  private parseVectorSelectorStart(): VectorSelector {
+    const first = this.tok;
+    let name = '';
+    let start = first.start;
+    let end = first.end;
+    let matchers: Matcher[] = [];
+    if (first.kind !== 'LEFT_BRACE') {
+      const isName =
+        first.kind === 'IDENTIFIER' ||
+        first.kind === 'METRIC_IDENTIFIER' ||
+        first.kind === 'AGGREGATOR' ||
+        first.kind === 'PREPROCESSOR' ||
+        ((first.kind === 'KEYWORD' || first.kind === 'OPERATOR') && METRIC_NAME_KEYWORDS.has(first.text.toLowerCase()));
+      if (!isName) this.unexpected();
+      name = this.advance().text;
+    }
+    if (this.is('LEFT_BRACE')) {
+      const braces = this.parseLabelMatchers();
+      matchers = braces.matchers;
+      if (first.kind === 'LEFT_BRACE') start = braces.start;
+      end = braces.end;
+    }
+    if (name !== '') matchers.push(new Matcher('=', METRIC_NAME, name));
+    return { type: 'VectorSelector', name, matchers, offset: 0, timestamp: null, startOrEnd: null, pos: { start, end } };
+  }
+
+  private parseLabelMatchers(): { matchers: Matcher[]; start: number; end: number } {
+    const open = this.advance();
+    const matchers: Matcher[] = [];
+    if (this.is('RIGHT_BRACE')) return { matchers, start: open.start, end: this.advance().end };
+    for (;;) {
+      const m = this.parseLabelMatcher();
+      if (m !== null) matchers.push(m);
+      if (this.is('COMMA')) {
+        this.advance();
+        if (this.is('RIGHT_BRACE')) break;
+        continue;
+      }
+      if (this.is('RIGHT_BRACE')) break;
+      this.unexpected('label matching', '"," or "}"');
+    }
+    return { matchers, start: open.start, end: this.advance().end };
+  }
+
+  private parseLabelMatcher(): Matcher | null {
+    const nameTok = this.tok;
+    if (nameTok.kind !== 'IDENTIFIER' && nameTok.kind !== 'STRING') this.unexpected('label matching', 'identifier or "}"');
+    this.advance();
+    const name = nameTok.kind === 'STRING' ? this.unquote(nameTok) : nameTok.text;
+    if (nameTok.kind === 'STRING' && (this.is('COMMA') || this.is('RIGHT_BRACE'))) {
+      // A lone quoted string is the metric name (`{"my.metric"}`).
+      return this.newMatcher('=', METRIC_NAME, name, nameTok);
+    }
+    if (!this.is('EQL') && !(this.tok.kind === 'OPERATOR' && ['!=', '=~', '!~'].includes(this.tok.text))) {
+      this.unexpected('label matching', 'label matching operator');
+    }
+    const op = this.advance().text as MatchType;
+    if (!this.is('STRING')) this.unexpected('label matching', 'string');
+    const valueTok = this.advance();
+    return this.newMatcher(op, name, this.unquote(valueTok), { start: nameTok.start, end: valueTok.end });
+  }
+
+  private newMatcher(op: MatchType, name: string, value: string, range: PositionRange): Matcher | null {
+    try {
+      return new Matcher(op, name, value);
+    } catch (e) {
+      this.report((e as Error).message, range);
+      return null;
+    }
+  }
+
+  // ---- grouping -------------------------------------------------------------------------------
+
+  private parseGroupingLabels(): string[] {
+    if (!this.is('LEFT_PAREN')) this.unexpected('grouping opts', '"("');
+    this.advance();
+    const labels: string[] = [];
+    if (this.is('RIGHT_PAREN')) {
+      this.advance();
+      return labels;
+    }
+    for (;;) {
+      labels.push(this.parseGroupingLabel());
+      if (this.is('COMMA')) {
+        this.advance();
+        if (this.is('RIGHT_PAREN')) break;
+        continue;
+      }
+      if (this.is('RIGHT_PAREN')) break;
+      this.unexpected('grouping opts', '"," or ")"');
+    }
+    this.advance();
+    return labels;
+  }
+
+  private parseGroupingLabel(): string {
+    const t = this.tok;
+    if (t.kind === 'STRING') {
+      this.advance();
+      const name = this.unquote(t);
+      if (!isValidUtf8String(name)) this.report(`invalid label name ${goQuote(name)}`, t);
+      return name;
+    }
+    const isWord =
+      t.kind === 'IDENTIFIER' ||
+      LABEL_KEYWORD_KINDS.has(t.kind) ||
+      (t.kind === 'OPERATOR' && LABEL_OPERATOR_WORDS.has(t.text.toLowerCase()));
+    if (!isWord || !LEGACY_LABEL.test(t.text)) this.unexpected('grouping opts', 'label');
+    return this.advance().text;
+  }
+
+  // ---- calls and aggregations -----------------------------------------------------------------
+
+  private parseCallArgs(): Expr[] {
+    this.expect('LEFT_PAREN', '', '');
+    const args: Expr[] = [];
+    if (this.is('RIGHT_PAREN')) {
+      this.advance();
+      return args;
+    }
+    for (;;) {
+      args.push(this.parseBinary(1));
+      if (this.is('COMMA')) {
+        const comma = this.advance();
+        if (this.is('RIGHT_PAREN')) {
+          this.report('trailing commas not allowed in function call args', comma);
+          break;
+        }
+        continue;
+      }
+      if (this.is('RIGHT_PAREN')) break;
+      this.unexpected();
+    }
+    this.advance();
+    return args;
+  }
+
+  private parseCall(): Expr {
+    const nameTok = this.advance();
+    const name = nameTok.text;
+    const func = FUNCTIONS[name];
+    if (func === undefined) {
+      this.report(`unknown function with name ${goQuote(name)}`, nameTok);
+    } else if (func.experimental && !this.opts.enableExperimentalFunctions) {
+      this.report(`function ${goQuote(name)} is not enabled`, nameTok);
+    }
+    const args = this.parseCallArgs();
+    const call: Call = {
+      type: 'Call',
+      func: func ?? { name, argTypes: [], variadic: 0, returnType: 'vector' },
+      args,
+      pos: { start: nameTok.start, end: this.lastClosing },
+    };
+    return call;
+  }
+
+  private parseAggregate(): Expr {
+    const opTok = this.advance();
+    const op = opTok.text.toLowerCase() as AggregateOp;
+    let grouping: string[] = [];
+    let without = false;
+    let modifierSeen = false;
+    const parseModifier = (): void => {
+      without = this.advance().text.toLowerCase() === 'without';
+      grouping = this.parseGroupingLabels();
+      modifierSeen = true;
+    };
+    if (this.is('KEYWORD', 'by') || this.is('KEYWORD', 'without')) parseModifier();
+    if (!this.is('LEFT_PAREN')) this.unexpected('aggregation');
+    const args = this.parseCallArgs();
+    if (!modifierSeen && (this.is('KEYWORD', 'by') || this.is('KEYWORD', 'without'))) parseModifier();
+    const pos = { start: opTok.start, end: this.lastClosing };
+    const agg: AggregateExpr = { type: 'AggregateExpr', op, expr: emptySelector(pos), param: null, grouping, without, pos };
+    if (args.length === 0) {
+      this.report('no arguments for aggregate expression provided', pos);
+      return agg;
+    }
+    const withParam = ['topk', 'bottomk', 'quantile', 'count_values', 'limitk', 'limit_ratio'].includes(op);
+    if (withParam && EXPERIMENTAL_AGGREGATIONS.has(op) && !this.opts.enableExperimentalFunctions) {
+      this.report(`${op}() is experimental and must be enabled with --enable-feature=promql-experimental-functions`, pos);
+      return agg;
+    }
+    const wanted = withParam ? 2 : 1;
+    if (withParam) agg.param = args[0];
+    if (args.length !== wanted) {
+      this.report(`wrong number of arguments for aggregate expression provided, expected ${wanted}, got ${args.length}`, pos);
+      return agg;
+    }
+    agg.expr = args[wanted - 1];
+    return agg;
+  }
+}
+
+/** Placeholder operand for nodes that already carry a recorded error (never returned to callers). */
+function emptySelector(pos: PositionRange): VectorSelector {
+  return { type: 'VectorSelector', name: '', matchers: [], offset: 0, timestamp: null, startOrEnd: null, pos };
+}
