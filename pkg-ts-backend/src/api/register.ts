@@ -1,5 +1,5 @@
 // Mounts the Prometheus HTTP API v1 under /api/v1, plus /federate and /metrics.
-import type { Router } from '../web/router';
+import type { Handler, Router } from '../web/router';
 import { cleanTombstones, deleteSeries, snapshot } from './admin';
 import { endpoint, Endpoint } from './handler';
 import { federationHandler } from './federate';
@@ -44,12 +44,15 @@ const ROUTES: ReadonlyArray<[string[], string, Endpoint]> = [
 ];
 
 export function registerApi(router: Router, deps: ApiDeps): void {
-  for (const [methods, path, fn] of ROUTES) router.on(methods, API_PREFIX + path, endpoint(deps, fn));
   // Preflight requests get an empty answer, as in Prometheus.
-  router.on('OPTIONS', `${API_PREFIX}/*path`, (_req, res) => {
+  const options: Handler = (_req, res) => {
     res.writeHead(204);
     res.end();
-  });
+  };
+  for (const [methods, path, fn] of ROUTES) {
+    router.on(methods, API_PREFIX + path, endpoint(deps, fn));
+    router.on('OPTIONS', API_PREFIX + path, options);
+  }
   router.get('/federate', federationHandler(deps));
   const metrics = deps.metricsHandler;
   if (metrics) router.get('/metrics', (req, res) => metrics(req, res));
