@@ -73,12 +73,12 @@ export function formatFloatG(v: number, prec: number, upper = false): string {
   return fmtFixed(neg, dg, Math.max(p - dg.dp, 0));
 }
 
-/** strconv.FormatFloat(v, 'e', prec, 64). */
+/** strconv.FormatFloat(v, 'e', prec, 64); prec < 0 is the shortest representation. */
 export function formatFloatE(v: number, prec: number, upper = false): string {
   const sp = specialFloat(v);
   if (sp !== null) return sp;
-  const dg = decimalDigits(v, prec + 1);
-  return fmtExponent(v < 0 || Object.is(v, -0), dg, prec, upper);
+  const dg = decimalDigits(v, prec < 0 ? -1 : prec + 1);
+  return fmtExponent(v < 0 || Object.is(v, -0), dg, prec < 0 ? Math.max(dg.d.length - 1, 0) : prec, upper);
 }
 
 /** strconv.FormatFloat(v, 'f', prec, 64). */

@@ -56,7 +56,7 @@ export async function expandTemplate(name: string, text: string, data: GoValue, 
   }
 }
 
-/** Checks that a rule's label or annotation template parses (as `promtool check rules` does). */
+/** Checks that a rule's label or annotation template parses; returns Go's parse error text, as `promtool check rules` shows it. */
 export function checkAlertTemplate(ruleName: string, text: string): string | null {
   const names = new Set<string>([...BUILTINS.keys(), ...prometheusFuncs({ ts: 0, externalUrl: '' }).keys(), ...LAZY_BUILTINS]);
   const name = `__alert_${ruleName}`;
@@ -64,7 +64,7 @@ export function checkAlertTemplate(ruleName: string, text: string): string | nul
     new TemplateParser(name, ALERT_DEFS + text, names).parse();
     return null;
   } catch (err) {
-    return `error parsing template ${name}: ${(err as Error).message}`;
+    return (err as Error).message;
   }
 }
 

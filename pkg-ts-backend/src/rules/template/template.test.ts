@@ -93,7 +93,7 @@ describe('template errors become the value, with Go positions and contexts', () 
 
   test('parse errors name the template and line', async () => {
     expect(await render('{{ nosuchfunc 1 }}')).toBe('<error expanding template: error parsing template __alert_T: template: __alert_T:1: function "nosuchfunc" not defined>');
-    expect(checkAlertTemplate('T', '{{ if }}')).toMatch(/^error parsing template __alert_T: template: __alert_T:1: /);
+    expect(checkAlertTemplate('T', '{{ if }}')).toMatch(/^template: __alert_T:1: /);
     expect(checkAlertTemplate('T', '{{ $labels.x }}')).toBeNull();
     expect(checkAlertTemplate('T', '{{ if true }}x')).toMatch(/unexpected EOF/);
   });
