@@ -201,7 +201,10 @@ describe('errors', () => {
 
   test('syntax error and duplicate keys', () => {
     expect(errorOf('global:\n  scrape_interval: [\n')).toMatch(/^parsing YAML file flint.yml: yaml: line \d+: /);
-    expect(errorOf('global:\n  scrape_interval: 1m\n  scrape_interval: 2m\n')).toContain('line 3');
+    expect(errorOf('global:\n  scrape_interval: 1m\n  scrape_interval: 2m\n')).toBe(
+      'parsing YAML file flint.yml: yaml: unmarshal errors:\n  line 3: field scrape_interval already set in type config.GlobalConfig'
+    );
+    expect(errorOf('global:\n  external_labels:\n    a: x\n    a: y\n')).toContain('line 4: key "a" already set in map');
   });
 
   test('timeout greater than interval', () => {

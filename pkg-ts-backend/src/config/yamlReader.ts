@@ -15,11 +15,10 @@ export class YamlReader {
   private readonly lines = new LineCounter();
 
   constructor(text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false });
+    this.doc = parseDocument(text, { lineCounter: this.lines, version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false });
     const err = this.doc.errors[0];
     if (err) {
       const { line } = this.lines.linePos(err.pos[0]);
-      if (err.code === 'DUPLICATE_KEY') throw new YamlInputError(`yaml: unmarshal errors:\n  line ${line}: ${err.message.replace(/ at line.*$/s, '')}`);
       throw new YamlInputError(`yaml: line ${line}: ${err.message.replace(/ at line.*$/s, '')}`);
     }
   }
@@ -80,7 +79,10 @@ export class YamlReader {
     const n = this.resolve(node);
     if (n === null) return;
     if (!isMap(n)) this.mismatch(n, typeName);
+    const seen = new Set<string>();
     for (const pair of this.pairs(n)) {
+      if (seen.has(pair.key)) this.unmarshalError(pair.keyNode, `field ${pair.key} already set in type ${typeName}`);
+      seen.add(pair.key);
       const handler = Object.prototype.hasOwnProperty.call(handlers, pair.key) ? handlers[pair.key] : undefined;
       if (!handler) this.unmarshalError(pair.keyNode, `field ${pair.key} not found in type ${typeName}`);
       handler(pair.value);
@@ -90,7 +92,7 @@ export class YamlReader {
   /** The key/value pairs of a mapping, with `<<` merge keys expanded (explicit keys win). */
   pairs(map: YAMLMap): { key: string; keyNode: Node; value: Node | null }[] {
     const out: { key: string; keyNode: Node; value: Node | null }[] = [];
-    const seen = new Set<string>();
+    const explicit = new Set<string>();
     const merged: { key: string; keyNode: Node; value: Node | null }[] = [];
     for (const item of map.items) {
       const keyNode = this.resolve(item.key as Node);
@@ -102,16 +104,28 @@ export class YamlReader {
         for (const s of sources) if (s && isMap(s)) merged.push(...this.pairs(s));
         continue;
       }
-      seen.add(key);
+      explicit.add(key);
       out.push({ key, keyNode, value: this.resolve(item.value as Node) });
     }
+    const fromMerge = new Set<string>();
     for (const m of merged) {
-      if (!seen.has(m.key)) {
-        seen.add(m.key);
+      if (!explicit.has(m.key) && !fromMerge.has(m.key)) {
+        fromMerge.add(m.key);
         out.push(m);
       }
     }
     return out;
+  }
+
+  /** The pairs of a free-form mapping, rejecting a key written twice as go-yaml does. */
+  private uniquePairs(map: YAMLMap): { key: string; keyNode: Node; value: Node | null }[] {
+    const pairs = this.pairs(map);
+    const seen = new Set<string>();
+    for (const p of pairs) {
+      if (seen.has(p.key)) this.unmarshalError(p.keyNode, `key ${JSON.stringify(p.key)} already set in map`);
+      seen.add(p.key);
+    }
+    return pairs;
   }
 
   string(node: Node | null): string {
@@ -184,14 +198,14 @@ export class YamlReader {
   stringMap(node: Node | null, goType = 'map[string]string'): [string, string, Node | null][] {
     if (node === null) return [];
     if (!isMap(node)) this.mismatch(node, goType);
-    return this.pairs(node).map((p) => [p.key, this.string(p.value), p.keyNode]);
+    return this.uniquePairs(node).map((p) => [p.key, this.string(p.value), p.keyNode]);
   }
 
   /** A mapping with free-form keys, each value still a node to read. */
   stringMapOfNodes(node: Node | null, goType: string): [string, Node | null][] {
     if (node === null) return [];
     if (!isMap(node)) this.mismatch(node, goType);
-    return this.pairs(node).map((p) => [p.key, p.value]);
+    return this.uniquePairs(node).map((p) => [p.key, p.value]);
   }
 
   /** A mapping of strings to string lists (Go `url.Values`); a single string counts as a list of one. */
@@ -199,7 +213,7 @@ export class YamlReader {
     const out: Record<string, string[]> = {};
     if (node === null) return out;
     if (!isMap(node)) this.mismatch(node, 'url.Values');
-    for (const p of this.pairs(node)) out[p.key] = p.value && isSeq(p.value) ? this.stringList(p.value) : [this.string(p.value)];
+    for (const p of this.uniquePairs(node)) out[p.key] = p.value && isSeq(p.value) ? this.stringList(p.value) : [this.string(p.value)];
     return out;
   }
 
