@@ -192,9 +192,7 @@ export class Lexer {
         this.parenDepth++;
         return this.emit('LEFT_PAREN');
       case ')':
-        this.parenDepth--;
-        if (this.parenDepth < 0) return this.error(`unexpected right parenthesis ${goQuoteRune(c)}`);
-        return this.emit('RIGHT_PAREN');
+        return this.closeParen();
       case '{':
         this.braceOpen = true;
         return this.emit('LEFT_BRACE');
@@ -215,6 +213,14 @@ export class Lexer {
       return this.lexKeywordOrIdentifier();
     }
     return this.error(`unexpected character: ${goQuoteRune(c)}`);
+  }
+
+  private closeParen(): Token {
+    const t = this.emit('RIGHT_PAREN');
+    this.parenDepth--;
+    // Prometheus reports the stray parenthesis from just after it.
+    if (this.parenDepth < 0) return this.error(`unexpected right parenthesis ${goQuoteRune(')')}`);
+    return t;
   }
 
   private insideBraces(): Token | null {
@@ -265,18 +271,18 @@ export class Lexer {
         this.bracketOpen = false;
         this.gotColon = false;
         return this.emit('RIGHT_BRACKET');
-      case ':':
+      case ':': {
+        const colon = this.emit('COLON');
         if (!this.gotDuration) return this.error('unexpected colon before duration in duration expression');
         if (this.gotColon) return this.error('unexpected repeated colon in duration expression');
         this.gotColon = true;
-        return this.emit('COLON');
+        return colon;
+      }
       case '(':
         this.parenDepth++;
         return this.emit('LEFT_PAREN');
       case ')':
-        this.parenDepth--;
-        if (this.parenDepth < 0) return this.error(`unexpected right parenthesis ${goQuoteRune(c)}`);
-        return this.emit('RIGHT_PAREN');
+        return this.closeParen();
       case '+':
       case '-':
       case '*':
