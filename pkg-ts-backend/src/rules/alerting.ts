@@ -180,7 +180,7 @@ export class AlertingRule implements Rule {
     const out: Alert[] = [];
     for (const a of this.active.values()) {
       if (a.state === 'pending') continue;
-      const needs = a.resolvedAt > a.lastSentAt || a.lastSentAt + resendDelayMs < ts;
+      const needs = a.lastSentAt === 0 || a.resolvedAt > a.lastSentAt || a.lastSentAt + resendDelayMs < ts;
       if (!needs) continue;
       a.lastSentAt = ts;
       a.validUntil = ts + 4 * Math.max(resendDelayMs, intervalMs);

@@ -9,14 +9,50 @@ interface Digits {
   dp: number;
 }
 
+/** The exact decimal expansion of a finite non-zero double (every double has a finite one). */
+function exactDigits(abs: number): Digits {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, abs);
+  const hi = view.getUint32(0);
+  const expBits = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(view.getUint32(4));
+  let e = -1074;
+  if (expBits !== 0) {
+    mant |= 1n << 52n;
+    e = expBits - 1075;
+  }
+  let digits: string;
+  let dp: number;
+  if (e >= 0) {
+    digits = (mant << BigInt(e)).toString();
+    dp = digits.length;
+  } else {
+    digits = (mant * 5n ** BigInt(-e)).toString();
+    dp = digits.length + e;
+  }
+  return { d: digits.replace(/0+$/, ''), dp };
+}
+
+/** Rounds to `nd` significant digits as Go's decimal does: half to even on exact ties. */
+function roundDigits(dg: Digits, nd: number): Digits {
+  if (nd < 0) return { d: '', dp: dg.dp };
+  if (nd >= dg.d.length) return dg;
+  const next = dg.d.charCodeAt(nd) - 48;
+  const up = next === 5 && nd + 1 === dg.d.length ? nd > 0 && (dg.d.charCodeAt(nd - 1) - 48) % 2 === 1 : next >= 5;
+  if (!up) return { d: dg.d.slice(0, nd).replace(/0+$/, ''), dp: dg.dp };
+  let i = nd - 1;
+  while (i >= 0 && dg.d[i] === '9') i--;
+  if (i < 0) return { d: '1', dp: dg.dp + 1 };
+  return { d: dg.d.slice(0, i) + String.fromCharCode(dg.d.charCodeAt(i) + 1), dp: dg.dp };
+}
+
 /** Shortest round-trip digits (prec < 0) or digits rounded to `prec` significant digits. */
 function decimalDigits(v: number, prec: number): Digits {
   const abs = Math.abs(v);
   if (abs === 0) return { d: '', dp: 0 };
-  const s = prec < 0 ? abs.toExponential() : abs.toExponential(Math.max(prec - 1, 0));
-  const [mant, exp] = s.split('e');
-  const d = mant.replace('.', '').replace(/0+$/, '');
-  return { d, dp: Number(exp) + 1 };
+  if (prec >= 0) return roundDigits(exactDigits(abs), Math.max(prec, 1));
+  const [mant, exp] = abs.toExponential().split('e');
+  return { d: mant.replace('.', '').replace(/0+$/, ''), dp: Number(exp) + 1 };
 }
 
 function fmtExponent(neg: boolean, dg: Digits, prec: number, upper: boolean): string {
@@ -87,8 +123,9 @@ export function formatFloatF(v: number, prec: number): string {
   if (sp !== null) return sp;
   const neg = v < 0 || Object.is(v, -0);
   const abs = Math.abs(v);
-  if (abs < 1e21) return (neg ? '-' : '') + abs.toFixed(Math.min(prec, 100));
-  return fmtFixed(neg, decimalDigits(v, -1), prec);
+  if (abs === 0) return fmtFixed(neg, { d: '', dp: 0 }, prec);
+  const exact = exactDigits(abs);
+  return fmtFixed(neg, roundDigits(exact, exact.dp + prec), prec);
 }
 
 const MONTHS_PAD = (n: number, w: number): string => String(n).padStart(w, '0');
