@@ -200,7 +200,11 @@ export class ScrapeLoop {
         labels = cached.labels;
         ref = cached.ref;
       } else {
-        const mutated = this.mutateSampleLabels(parser.labels());
+        const exposed = parser.labels();
+        for (let i = 1; i < exposed.length; i++) {
+          if (exposed[i].name === exposed[i - 1].name) throw new ScrapeFailure(`label name "${exposed[i].name}" is not unique: invalid sample`);
+        }
+        const mutated = this.mutateSampleLabels(exposed);
         if (mutated === null) {
           cache.addDropped(key);
           continue;
@@ -290,11 +294,7 @@ export class ScrapeLoop {
 
   private validateSeries(ls: Labels): void {
     let name = '';
-    for (let i = 0; i < ls.length; i++) {
-      const l = ls[i];
-      if (l.name === METRIC_NAME) name = l.value;
-      if (i > 0 && ls[i - 1].name === l.name) throw new ScrapeFailure(`label name "${l.name}" is not unique: invalid sample`);
-    }
+    for (const l of ls) if (l.name === METRIC_NAME) name = l.value;
     if (name === '') throw new ScrapeFailure('missing metric name (__name__ label)');
     const legacy = this.opts.validationScheme === 'legacy';
     const invalid = ls.some((l) => (legacy ? (l.name === METRIC_NAME ? !isValidLegacyMetricName(l.value) : !isValidLegacyLabelName(l.name)) : l.name === ''));
