@@ -308,8 +308,9 @@ export class WebConfigGuard {
  */
 export function createSecuredServer(webConfigFile: string, handler: RequestListener, logger?: Logger): HttpServer | HttpsServer {
   if (webConfigFile === '') return createHttpServer(handler);
-  let https: HttpsServer | undefined;
-  const guard = new WebConfigGuard(webConfigFile, logger, (tls) => https?.setSecureContext(tlsServerOptions(tls)));
+  // The guard re-reads the file; new certificates go into the running HTTPS server.
+  const secure: { server?: HttpsServer } = {};
+  const guard = new WebConfigGuard(webConfigFile, logger, (tls) => secure.server?.setSecureContext(tlsServerOptions(tls)));
   const guarded: RequestListener = (req, res) => {
     guard.admit(req, res).then(
       (ok) => {
@@ -326,7 +327,8 @@ export function createSecuredServer(webConfigFile: string, handler: RequestListe
   };
   const tls = guard.current.tls;
   if (!tls) return createHttpServer(guarded);
-  https = createHttpsServer(tlsServerOptions(tls), guarded);
+  const https = createHttpsServer(tlsServerOptions(tls), guarded);
+  secure.server = https;
   https.on('secureConnection', (socket: TLSSocket) => {
     if (!clientCertAcceptable(socket, guard.current.tls ?? tls)) socket.destroy();
   });
