@@ -36,7 +36,7 @@ export interface HeadOptions {
 /** Receives every commit before it becomes visible (the WAL); the promise settles once durable. */
 export interface HeadLog {
   logCommit(newSeries: readonly MemSeries[], series: readonly MemSeries[], ts: Float64Array, vs: Float64Array, n: number): Promise<void> | undefined;
-  logTombstones(entries: readonly { ref: number; interval: Interval }[]): void;
+  logTombstones(entries: readonly { ref: number; interval: Interval }[]): Promise<void> | undefined;
 }
 
 export class Head implements Appendable, Queryable, ChunkSeriesSource {
@@ -174,18 +174,18 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
     return this.tombstones.get(ref);
   }
 
-  /** Marks [mint, maxt] deleted for every matching series. */
-  deleteSeries(matchers: readonly Matcher[], mint: number, maxt: number): number {
+  /** Marks [mint, maxt] deleted for every matching series; the promise settles once logged durably. */
+  deleteSeries(matchers: readonly Matcher[], mint: number, maxt: number): Promise<void> | undefined {
     const refs = postingsForMatchers(this.index, matchers);
     const entries: { ref: number; interval: Interval }[] = [];
     for (let i = 0; i < refs.length; i++) {
       if (!this.overlaps(refs[i], mint, maxt)) continue;
       entries.push({ ref: refs[i], interval: { mint, maxt } });
     }
-    if (entries.length === 0) return 0;
-    this.log?.logTombstones(entries);
+    if (entries.length === 0) return undefined;
+    const durable = this.log?.logTombstones(entries);
     for (const e of entries) this.tombstones.add(e.ref, e.interval);
-    return entries.length;
+    return durable;
   }
 
   /** Restores a tombstone (WAL replay). */

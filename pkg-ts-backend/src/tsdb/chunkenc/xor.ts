@@ -68,8 +68,10 @@ export class XorChunkEncoder {
 
   append(t: number, v: number): void {
     scratchF64[0] = v;
-    const hi = scratchU32[HI];
+    let hi = scratchU32[HI];
     const lo = scratchU32[LO];
+    // A stale marker quieted by arithmetic is stored with its canonical signalling bits.
+    if (hi === 0x7ff80000 && lo === 2) hi = 0x7ff00000;
     const w = this.w;
     if (this.n === 0) {
       w.writeVarint(t);

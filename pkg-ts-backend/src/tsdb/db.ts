@@ -1,0 +1,300 @@
+// The database: a head with its WAL in front of persisted blocks. Once the head spans 1.5
+// block lengths, its oldest block-length of data is written as a block, the head truncated
+// and the WAL checkpointed; blocks are then merged into longer ones and old ones dropped by
+// retention. Disk work runs synchronously on the event loop between commits, which keeps
+// every step atomic with respect to appenders and queriers.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Labels } from '../model/labels';
+import type { Matcher } from '../model/matcher';
+import type { Appendable, Appender, Querier, Queryable, SeriesRef } from '../storage/interface';
+import { Logger, nopLogger } from '../util/log';
+import { Block } from './block/block';
+import type { BlockMeta } from './block/files';
+import { isULID } from './block/ulid';
+import { writeBlock } from './block/writer';
+import { compactBlocks, compactionRanges, headSeriesForBlock, planCompaction } from './compact';
+import { Head } from './head';
+import { dumpHead, HeadReplayer, WALHeadLog } from './headWal';
+import { postingsForMatchers } from './index/matchers';
+import { MergeQuerier } from './querier';
+import { headStatus, TSDBStatus } from './status';
+import { ReplayProgress, replayWAL, WAL } from './wal/wal';
+
+export type { TSDBStatus } from './status';
+export type { BlockMeta } from './block/files';
+
+const HOUR = 3600 * 1000;
+const DAY = 24 * HOUR;
+const COMPACTION_INTERVAL_MS = 60 * 1000;
+
+export interface TSDBOptions {
+  retentionTimeMs: number;
+  /** 0 disables size-based retention. */
+  retentionSizeBytes: number;
+  minBlockDurationMs: number;
+  maxBlockDurationMs: number;
+  walFsync: 'commit' | 'interval';
+  logger: Logger;
+}
+
+export function resolveOptions(opts: Partial<TSDBOptions> = {}): TSDBOptions {
+  const retentionTimeMs = opts.retentionTimeMs ?? 15 * DAY;
+  const minBlockDurationMs = opts.minBlockDurationMs ?? 2 * HOUR;
+  const derivedMax = Math.min(Math.floor((retentionTimeMs > 0 ? retentionTimeMs : 15 * DAY) / 10), 31 * DAY);
+  return {
+    retentionTimeMs,
+    retentionSizeBytes: opts.retentionSizeBytes ?? 0,
+    minBlockDurationMs,
+    maxBlockDurationMs: Math.max(opts.maxBlockDurationMs || derivedMax, minBlockDurationMs),
+    walFsync: opts.walFsync ?? 'commit',
+    logger: opts.logger ?? nopLogger,
+  };
+}
+
+class DBAppender implements Appender {
+  constructor(
+    private readonly inner: Appender,
+    private readonly afterCommit: () => void
+  ) {}
+
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    return this.inner.append(ref, labels, t, v);
+  }
+
+  async commit(): Promise<void> {
+    await this.inner.commit();
+    this.afterCommit();
+  }
+
+  rollback(): void {
+    this.inner.rollback();
+  }
+}
+
+export class TSDB implements Appendable, Queryable {
+  private blockList: Block[];
+  private readonly ranges: number[];
+  private readonly timer: NodeJS.Timeout;
+  private compactionQueued = false;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    private readonly opts: TSDBOptions,
+    readonly head: Head,
+    private readonly wal: WAL,
+    blocks: Block[],
+    private readonly replayProgress: ReplayProgress
+  ) {
+    this.blockList = blocks;
+    this.ranges = compactionRanges(opts.minBlockDurationMs, opts.maxBlockDurationMs);
+    this.timer = setInterval(() => this.runCompaction(), COMPACTION_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  static async open(dir: string, options?: Partial<TSDBOptions>): Promise<TSDB> {
+    const opts = resolveOptions(options);
+    const logger = opts.logger;
+    fs.mkdirSync(dir, { recursive: true });
+    const blocks = loadBlocks(dir, logger);
+    const head = new Head({ chunkRangeMs: opts.minBlockDurationMs });
+    const minValid = blocks.length > 0 ? blocks[blocks.length - 1].meta.maxTime : -Infinity;
+    head.setMinValidTime(minValid);
+    const progress: ReplayProgress = { min: 0, max: 0, current: 0 };
+    const walDir = path.join(dir, 'wal');
+    const started = Date.now();
+    const replayer = new HeadReplayer(head, minValid);
+    replayWAL(walDir, replayer, logger, progress);
+    replayer.finish(logger);
+    logger.info('WAL replay completed', { samples: replayer.samples, series: head.numSeries(), duration_ms: Date.now() - started });
+    const wal = new WAL(walDir, { fsync: opts.walFsync, logger });
+    head.log = new WALHeadLog(wal);
+    return new TSDB(dir, opts, head, wal, blocks, progress);
+  }
+
+  appender(): Appender {
+    return new DBAppender(this.head.appender(), () => {
+      if (this.headCompactable()) this.scheduleCompaction();
+    });
+  }
+
+  querier(mint: number, maxt: number): Querier {
+    const parts: Querier[] = [];
+    for (const b of this.blockList) if (b.overlapsRange(mint, maxt)) parts.push(b.querier(mint, maxt));
+    parts.push(this.head.querier(mint, maxt));
+    return new MergeQuerier(parts);
+  }
+
+  blocks(): BlockMeta[] {
+    return this.blockList.map((b) => b.meta);
+  }
+
+  status(limit = 10): TSDBStatus {
+    return headStatus(this.head, limit);
+  }
+
+  walReplayStatus(): { min: number; max: number; current: number } {
+    return { ...this.replayProgress };
+  }
+
+  async deleteSeries(matchers: Matcher[], mint: number, maxt: number): Promise<void> {
+    const durable = this.head.deleteSeries(matchers, mint, maxt);
+    for (const b of this.blockList) {
+      if (b.overlapsRange(mint, maxt)) b.addTombstones(postingsForMatchers(b.index, matchers), mint, maxt);
+    }
+    if (durable) await durable;
+  }
+
+  /** Rewrites every block that has tombstones without the deleted data. */
+  async cleanTombstones(): Promise<void> {
+    for (const b of [...this.blockList]) {
+      if (!b.hasTombstones()) continue;
+      const meta = compactBlocks(this.dir, [b], this.head.chunkSize);
+      this.replaceBlocks([b], meta);
+    }
+  }
+
+  /** Hard-links every block into `dir`, and writes the head as one more block when asked. */
+  async snapshot(dir: string, withHead: boolean): Promise<void> {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const b of this.blockList) linkTree(b.dir, path.join(dir, b.ulid));
+    if (withHead && this.head.minT() <= this.head.maxT()) {
+      const mint = this.head.minT();
+      const maxt = this.head.maxT() + 1;
+      writeBlock(dir, headSeriesForBlock(this.head, mint, maxt), { mint, maxt, level: 1 });
+    }
+  }
+
+  /** Persists the head while it spans enough time, merges blocks, and applies retention. */
+  async compact(): Promise<void> {
+    this.compactNow();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    this.wal.close();
+    for (const b of this.blockList) b.close();
+  }
+
+  private headCompactable(): boolean {
+    const h = this.head;
+    return h.minT() <= h.maxT() && h.maxT() - h.minT() > (this.opts.minBlockDurationMs / 2) * 3;
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compactionQueued) return;
+    this.compactionQueued = true;
+    setImmediate(() => {
+      this.compactionQueued = false;
+      this.runCompaction();
+    });
+  }
+
+  private runCompaction(): void {
+    try {
+      this.compactNow();
+    } catch (err) {
+      this.opts.logger.error('Compaction failed', { err });
+    }
+  }
+
+  private compactNow(): void {
+    if (this.closed) return;
+    const r = this.opts.minBlockDurationMs;
+    while (this.headCompactable()) {
+      const mint = Math.floor(this.head.minT() / r) * r;
+      const maxt = mint + r;
+      const meta = writeBlock(this.dir, headSeriesForBlock(this.head, mint, maxt), { mint, maxt, level: 1 });
+      if (meta) this.addBlock(Block.open(path.join(this.dir, meta.ulid)));
+      this.head.truncate(maxt);
+      this.wal.checkpoint((emit) => dumpHead(this.head, emit));
+      this.opts.logger.info('Head compacted into a block', { mint, maxt, ulid: meta?.ulid ?? '' });
+    }
+    for (;;) {
+      const group = planCompaction(this.blocks(), this.ranges);
+      if (!group) break;
+      const ulids = new Set(group.map((m) => m.ulid));
+      const sources = this.blockList.filter((b) => ulids.has(b.ulid));
+      const meta = compactBlocks(this.dir, sources, this.head.chunkSize);
+      this.replaceBlocks(sources, meta);
+      this.opts.logger.info('Blocks compacted', { sources: [...ulids].join(','), ulid: meta?.ulid ?? '' });
+    }
+    this.applyRetention();
+  }
+
+  private addBlock(b: Block): void {
+    this.blockList.push(b);
+    this.blockList.sort((a, c) => a.meta.minTime - c.meta.minTime);
+  }
+
+  private replaceBlocks(old: readonly Block[], meta: BlockMeta | null): void {
+    if (meta) this.addBlock(Block.open(path.join(this.dir, meta.ulid)));
+    const gone = new Set(old);
+    this.blockList = this.blockList.filter((b) => !gone.has(b));
+    for (const b of old) b.markDeleted();
+  }
+
+  private applyRetention(): void {
+    const { retentionTimeMs, retentionSizeBytes, logger } = this.opts;
+    if (this.blockList.length === 0) return;
+    const doomed = new Set<Block>();
+    if (retentionTimeMs > 0) {
+      const newest = this.blockList[this.blockList.length - 1].meta.maxTime;
+      for (const b of this.blockList) if (newest - b.meta.maxTime >= retentionTimeMs) doomed.add(b);
+    }
+    if (retentionSizeBytes > 0) {
+      let total = this.wal.size();
+      for (const b of this.blockList) if (!doomed.has(b)) total += b.size();
+      for (const b of this.blockList) {
+        if (total <= retentionSizeBytes) break;
+        if (doomed.has(b)) continue;
+        total -= b.size();
+        doomed.add(b);
+      }
+    }
+    if (doomed.size === 0) return;
+    for (const b of doomed) logger.info('Deleting block beyond retention', { ulid: b.ulid, minTime: b.meta.minTime, maxTime: b.meta.maxTime });
+    this.replaceBlocks([...doomed], null);
+  }
+}
+
+/** Opens every block directory; skips unreadable ones and removes leftovers of interrupted work. */
+function loadBlocks(dir: string, logger: Logger): Block[] {
+  const blocks: Block[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (name.endsWith('.tmp')) {
+      fs.rmSync(full, { recursive: true, force: true });
+      continue;
+    }
+    if (!isULID(name)) continue;
+    try {
+      blocks.push(Block.open(full));
+    } catch (err) {
+      logger.error('Skipping unreadable block', { block: name, err });
+    }
+  }
+  // A crash between writing a compacted block and deleting its sources leaves both: the newer
+  // block whose sources include all of an older block's sources supersedes it.
+  const superseded = blocks.filter((a) =>
+    blocks.some((b) => b !== a && b.ulid > a.ulid && a.meta.compaction.sources.every((s) => b.meta.compaction.sources.includes(s)))
+  );
+  for (const b of superseded) {
+    logger.warn('Removing block superseded by a compacted one', { block: b.ulid });
+    b.markDeleted();
+  }
+  return blocks.filter((b) => !superseded.includes(b)).sort((a, b) => a.meta.minTime - b.meta.minTime);
+}
+
+function linkTree(src: string, dst: string): void {
+  fs.mkdirSync(dst, { recursive: true });
+  for (const e of fs.readdirSync(src, { withFileTypes: true })) {
+    const from = path.join(src, e.name);
+    const to = path.join(dst, e.name);
+    if (e.isDirectory()) linkTree(from, to);
+    else fs.linkSync(from, to);
+  }
+}

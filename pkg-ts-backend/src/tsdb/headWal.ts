@@ -1,0 +1,112 @@
+// The bridge between the head and the WAL: logging commits and deletions, replaying records
+// into a fresh head, and dumping the head into a checkpoint.
+import type { Logger } from '../util/log';
+import type { ByteReader, ByteWriter } from './encoding';
+import type { Head, HeadLog } from './head';
+import type { MemSeries } from './head/memSeries';
+import type { Interval } from './tombstones';
+import {
+  decodeChunk,
+  decodeSamples,
+  decodeSeries,
+  decodeTombstones,
+  encodeChunk,
+  encodeSamples,
+  encodeSeries,
+  encodeTombstones,
+  RecordType,
+} from './wal/records';
+import type { ReplaySink, WAL } from './wal/wal';
+
+export class WALHeadLog implements HeadLog {
+  constructor(private readonly wal: WAL) {}
+
+  logCommit(newSeries: readonly MemSeries[], series: readonly MemSeries[], ts: Float64Array, vs: Float64Array, n: number): Promise<void> | undefined {
+    const refs = new Uint32Array(n);
+    for (let i = 0; i < n; i++) refs[i] = series[i].ref;
+    const records: { type: RecordType; encode: (w: ByteWriter) => void }[] = [];
+    if (newSeries.length > 0) records.push({ type: RecordType.Series, encode: (w) => encodeSeries(w, newSeries) });
+    records.push({ type: RecordType.Samples, encode: (w) => encodeSamples(w, refs, ts, vs, n) });
+    return this.wal.log(records);
+  }
+
+  logTombstones(entries: readonly { ref: number; interval: Interval }[]): Promise<void> | undefined {
+    return this.wal.log([{ type: RecordType.Tombstones, encode: (w) => encodeTombstones(w, entries) }]);
+  }
+}
+
+/** Applies replayed records to a head; samples already persisted in blocks are skipped. */
+export class HeadReplayer implements ReplaySink {
+  private readonly byWalRef = new Map<number, MemSeries>();
+  samples = 0;
+  private unknownRefs = 0;
+
+  constructor(
+    private readonly head: Head,
+    private readonly minValidTime: number
+  ) {}
+
+  private series(ref: number): MemSeries | undefined {
+    const s = this.byWalRef.get(ref);
+    if (!s) this.unknownRefs++;
+    return s;
+  }
+
+  onRecord(type: RecordType, r: ByteReader): void {
+    const head = this.head;
+    switch (type) {
+      case RecordType.Series:
+        for (const rec of decodeSeries(r)) {
+          const s = head.getOrCreateWithRef(rec.ref, rec.labels);
+          // Only a series that kept its reference is described correctly by the old records.
+          s.logged = s.ref === rec.ref;
+          this.byWalRef.set(rec.ref, s);
+        }
+        return;
+      case RecordType.Samples: {
+        const { refs, ts, vs } = decodeSamples(r);
+        for (let i = 0; i < refs.length; i++) {
+          const s = this.series(refs[i]);
+          if (!s || ts[i] < this.minValidTime) continue;
+          if (head.appendSample(s, ts[i], vs[i])) this.samples++;
+        }
+        return;
+      }
+      case RecordType.Tombstones:
+        for (const e of decodeTombstones(r)) {
+          const s = this.series(e.ref);
+          if (s) head.addTombstone(s.ref, e.interval);
+        }
+        return;
+      case RecordType.Chunk: {
+        const c = decodeChunk(r);
+        const s = this.series(c.ref);
+        if (s && c.maxt >= this.minValidTime) head.addRestoredChunk(s, c.bytes, c.mint, c.maxt);
+        return;
+      }
+      default:
+        throw new Error(`unknown WAL record type ${type as number}`);
+    }
+  }
+
+  finish(logger: Logger): void {
+    if (this.unknownRefs > 0) logger.warn('WAL records referenced unknown series', { count: this.unknownRefs });
+  }
+}
+
+/** Writes the head's series, chunks and tombstones as checkpoint records. */
+export function dumpHead(head: Head, emit: (type: RecordType, encode: (w: ByteWriter) => void) => void): void {
+  for (const s of head.allSeries()) {
+    if (s.numChunks() === 0) {
+      // Its series record is about to be dropped with the old segments: log it again when used.
+      s.logged = false;
+      continue;
+    }
+    emit(RecordType.Series, (w) => encodeSeries(w, [s]));
+    for (const c of s.encodedChunksIn(-Infinity, Infinity)) emit(RecordType.Chunk, (w) => encodeChunk(w, { ref: s.ref, ...c }));
+    s.logged = true;
+  }
+  const entries: { ref: number; interval: Interval }[] = [];
+  for (const [ref, ivs] of head.tombstoneEntries()) for (const interval of ivs) entries.push({ ref, interval });
+  if (entries.length > 0) emit(RecordType.Tombstones, (w) => encodeTombstones(w, entries));
+}

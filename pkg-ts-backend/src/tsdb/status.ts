@@ -1,0 +1,54 @@
+// Head statistics in the shape of the `data` object of Prometheus's /api/v1/status/tsdb.
+import { METRIC_NAME } from '../model/labels';
+import type { Head } from './head';
+
+export interface NameCount {
+  name: string;
+  value: number;
+}
+
+export interface TSDBStatus {
+  headStats: { numSeries: number; numLabelPairs: number; chunkCount: number; minTime: number; maxTime: number };
+  seriesCountByMetricName: NameCount[];
+  labelValueCountByLabelName: NameCount[];
+  memoryInBytesByLabelName: NameCount[];
+  seriesCountByLabelValuePair: NameCount[];
+}
+
+function top(entries: NameCount[], limit: number): NameCount[] {
+  return entries.sort((a, b) => b.value - a.value || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, limit);
+}
+
+export function headStatus(head: Head, limit = 10): TSDBStatus {
+  const byMetric: NameCount[] = [];
+  const valueCounts: NameCount[] = [];
+  const memory: NameCount[] = [];
+  const pairs: NameCount[] = [];
+  let numLabelPairs = 0;
+  for (const [name, values] of head.index.entries()) {
+    let bytes = 0;
+    for (const [value, list] of values) {
+      numLabelPairs++;
+      // Memory as Prometheus counts it: the summed lengths of the label's values.
+      bytes += Buffer.byteLength(value);
+      pairs.push({ name: `${name}=${value}`, value: list.length });
+      if (name === METRIC_NAME) byMetric.push({ name: value, value: list.length });
+    }
+    valueCounts.push({ name, value: values.size });
+    memory.push({ name, value: bytes });
+  }
+  const empty = head.numSeries() === 0 || head.minT() === Infinity;
+  return {
+    headStats: {
+      numSeries: head.numSeries(),
+      numLabelPairs,
+      chunkCount: head.numChunks(),
+      minTime: empty ? 0 : head.minT(),
+      maxTime: empty ? 0 : head.maxT(),
+    },
+    seriesCountByMetricName: top(byMetric, limit),
+    labelValueCountByLabelName: top(valueCounts, limit),
+    memoryInBytesByLabelName: top(memory, limit),
+    seriesCountByLabelValuePair: top(pairs, limit),
+  };
+}
