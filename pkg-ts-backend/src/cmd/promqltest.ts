@@ -1,0 +1,36 @@
+// `flint promqltest FILE...`: runs Prometheus's PromQL `.test` scripts against flint's engine.
+import { runTestFile } from '../promql/promqltest';
+import { registerSubcommand } from './flint';
+
+registerSubcommand({
+  path: ['promqltest'],
+  usage: 'promqltest [<flags>] <file>...',
+  help: 'Run PromQL test scripts (Prometheus promqltest format).',
+  flags: [
+    { name: 'enable-feature', kind: 'list', help: 'Enable a feature; promql-experimental-functions is the one that applies here.' },
+    { name: 'verbose', kind: 'bool', help: 'Also list skipped cases with the reason.' },
+  ],
+  async run(args, flags) {
+    if (args.length === 0) {
+      process.stderr.write('flint: error: required argument \'file\' not provided\n');
+      return 2;
+    }
+    const features = (flags.get('enable-feature') as string[]).flatMap((f) => f.split(','));
+    const enableExperimentalFunctions = features.includes('promql-experimental-functions');
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const file of args) {
+      const r = await runTestFile(file, { enableExperimentalFunctions });
+      for (const c of r.cases) {
+        if (c.status === 'failed') process.stdout.write(`${file}:${c.line}: ${c.message ?? 'failed'}\n`);
+        else if (c.status === 'skipped' && flags.get('verbose')) process.stdout.write(`${file}:${c.line}: skipped: ${c.message ?? ''}\n`);
+      }
+      passed += r.passed;
+      failed += r.failed;
+      skipped += r.skipped;
+    }
+    process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    return failed > 0 ? 1 : 0;
+  },
+});

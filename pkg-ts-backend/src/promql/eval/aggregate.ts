@@ -1,0 +1,332 @@
+// Aggregation operators. Groups are fixed per series (labels do not change across steps), so
+// each series is assigned its group once and then folded into per-step accumulators.
+import { isValidLegacyLabelName, Label, Labels, labelsKey, METRIC_NAME } from '../../model/labels';
+import { formatG, invalidQuantile, invalidRatio } from '../annotations';
+import { quantile } from '../functions/stats';
+import type { AggregateExpr } from '../parser/ast';
+import { QueryError } from '../value';
+import { SeriesCollector } from './collect';
+import type { Evaluator } from './evaluator';
+import { limitRatioOffset } from './ratioSampler';
+import type { Steps } from './steps';
+import { StepSeries, VectorValue } from './types';
+
+interface Group {
+  metric: Labels;
+  dropName: boolean;
+  members: number[];
+}
+
+function groupLabels(metric: Labels, e: AggregateExpr): Labels {
+  if (e.without) return metric.filter((l) => l.name !== METRIC_NAME && !e.grouping.includes(l.name));
+  return metric.filter((l) => e.grouping.includes(l.name));
+}
+
+function buildGroups(series: StepSeries[], e: AggregateExpr): Group[] {
+  const byKey = new Map<string, Group>();
+  const groups: Group[] = [];
+  series.forEach((s, idx) => {
+    const metric = groupLabels(s.metric, e);
+    const key = labelsKey(metric);
+    let g = byKey.get(key);
+    if (!g) {
+      g = { metric, dropName: false, members: [] };
+      byKey.set(key, g);
+      groups.push(g);
+    }
+    if (s.dropName && metric.some((l) => l.name === METRIC_NAME)) g.dropName = true;
+    g.members.push(idx);
+  });
+  return groups;
+}
+
+export async function evalAggregation(ev: Evaluator, e: AggregateExpr, steps: Steps): Promise<VectorValue> {
+  let param: Float64Array | null = null;
+  let label = '';
+  if (e.param) {
+    const p = await ev.eval(e.param, steps);
+    if (p.kind === 'string') label = p.v;
+    else if (p.kind === 'scalar') param = p.vals;
+    else throw new Error(`aggregation parameter of type ${p.kind}`);
+  }
+  const input = await ev.evalVector(e.expr, steps);
+  const groups = buildGroups(input.series, e);
+  switch (e.op) {
+    case 'topk':
+    case 'bottomk':
+    case 'limitk':
+    case 'limit_ratio':
+      return selectK(ev, e, input.series, groups, param!, steps);
+    case 'count_values':
+      return countValues(e, input.series, groups, label, steps);
+    case 'quantile':
+      return quantileAgg(ev, e, input.series, groups, param!, steps);
+    default:
+      return fold(ev, e, input.series, groups, steps);
+  }
+}
+
+async function fold(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: Group[], steps: Steps): Promise<VectorValue> {
+  const n = steps.n;
+  const out: StepSeries[] = [];
+  const value = new Float64Array(n);
+  const comp = new Float64Array(n);
+  const mean = new Float64Array(n);
+  const count = new Float64Array(n);
+  const incremental = new Uint8Array(n);
+  for (const g of groups) {
+    await ev.tick();
+    value.fill(0);
+    comp.fill(0);
+    mean.fill(0);
+    count.fill(0);
+    incremental.fill(0);
+    for (const idx of g.members) {
+      const s = series[idx];
+      for (let i = 0; i < n; i++) {
+        if (!s.has[i]) continue;
+        const v = s.vals[i];
+        const first = count[i] === 0;
+        count[i]++;
+        switch (e.op) {
+          case 'sum':
+            kahanInto(v, value, comp, i);
+            break;
+          case 'avg':
+            avgInto(v, value, comp, mean, count, incremental, i);
+            break;
+          case 'min':
+            if (first || value[i] > v || Number.isNaN(value[i])) value[i] = v;
+            break;
+          case 'max':
+            if (first || value[i] < v || Number.isNaN(value[i])) value[i] = v;
+            break;
+          case 'stddev':
+          case 'stdvar':
+            if (first) {
+              mean[i] = v;
+              value[i] = 0;
+            } else {
+              const delta = v - mean[i];
+              mean[i] += delta / count[i];
+              value[i] += delta * (v - mean[i]);
+            }
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    const res: StepSeries = { metric: g.metric, dropName: g.dropName, vals: new Float64Array(n), has: new Uint8Array(n) };
+    for (let i = 0; i < n; i++) {
+      if (count[i] === 0) continue;
+      res.has[i] = 1;
+      switch (e.op) {
+        case 'sum':
+          res.vals[i] = value[i] + comp[i];
+          break;
+        case 'avg':
+          res.vals[i] = incremental[i] ? mean[i] + comp[i] : value[i] / count[i] + comp[i] / count[i];
+          break;
+        case 'count':
+          res.vals[i] = count[i];
+          break;
+        case 'group':
+          res.vals[i] = 1;
+          break;
+        case 'stdvar':
+          res.vals[i] = value[i] / count[i];
+          break;
+        case 'stddev':
+          res.vals[i] = Math.sqrt(value[i] / count[i]);
+          break;
+        default:
+          res.vals[i] = value[i];
+      }
+    }
+    out.push(res);
+  }
+  return { kind: 'vector', series: out };
+}
+
+function kahanInto(inc: number, sum: Float64Array, c: Float64Array, i: number): void {
+  const s = sum[i];
+  const t = s + inc;
+  if (t === Infinity || t === -Infinity) c[i] = 0;
+  else if (Math.abs(s) >= Math.abs(inc)) c[i] += s - t + inc;
+  else c[i] += inc - t + s;
+  sum[i] = t;
+}
+
+/** Mean by Kahan sum, switching to an incremental mean once the sum would overflow. */
+function avgInto(v: number, sum: Float64Array, c: Float64Array, mean: Float64Array, count: Float64Array, incremental: Uint8Array, i: number): void {
+  const n = count[i];
+  if (n === 1) {
+    sum[i] = v;
+    c[i] = 0;
+    return;
+  }
+  if (!incremental[i]) {
+    const s = sum[i];
+    const t = s + v;
+    if (t !== Infinity && t !== -Infinity) {
+      kahanInto(v, sum, c, i);
+      return;
+    }
+    incremental[i] = 1;
+    mean[i] = s / (n - 1);
+    c[i] /= n - 1;
+  }
+  const q = (n - 1) / n;
+  const base = q * mean[i];
+  c[i] *= q;
+  sum[i] = base;
+  kahanInto(v / n, sum, c, i);
+  mean[i] = sum[i];
+}
+
+function checkedK(p: number, op: string): number {
+  if (Number.isNaN(p)) throw new QueryError('execution', op === 'limit_ratio' ? 'Ratio value is NaN' : 'Parameter value is NaN');
+  if (op !== 'limit_ratio' && (p >= 2 ** 63 || p < -(2 ** 63))) throw new QueryError('execution', `Scalar value ${formatG(p)} overflows int64`);
+  return p;
+}
+
+/** NaN sorts below every number for topk and above for bottomk, as in Prometheus's heaps. */
+function better(op: string, a: number, b: number): boolean {
+  if (op === 'topk') return a > b || (Number.isNaN(b) && !Number.isNaN(a));
+  return a < b || (Number.isNaN(b) && !Number.isNaN(a));
+}
+
+async function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: Group[], param: Float64Array, steps: Steps): Promise<VectorValue> {
+  const n = steps.n;
+  const out: StepSeries[] = series.map((s) => ({ metric: s.metric, dropName: s.dropName, vals: s.vals, has: new Uint8Array(n) }));
+  // For an instant query the order of the result matters: groups in order, best first.
+  const order: number[] = [];
+  let warned = false;
+  for (let i = 0; i < n; i++) {
+    if (ev.guard.due()) await ev.guard.yield();
+    let anyInput = false;
+    for (const g of groups) if (g.members.some((m) => series[m].has[i])) anyInput = true;
+    if (!anyInput) continue;
+    const p = checkedK(param[i], e.op);
+    if (e.op === 'limit_ratio') {
+      let ratio = p;
+      if (p < -1 || p > 1) {
+        ratio = p < -1 ? -1 : 1;
+        if (!warned) ev.annotations.warn(invalidRatio(p, ratio), e.param?.pos);
+        warned = true;
+      }
+      if (ratio === 0) continue;
+      for (const g of groups) {
+        for (const m of g.members) {
+          if (!series[m].has[i]) continue;
+          const off = limitRatioOffset(series[m].metric);
+          if (ratio > 0 ? off < ratio : off >= 1 + ratio) {
+            out[m].has[i] = 1;
+            if (n === 1) order.push(m);
+          }
+        }
+      }
+      continue;
+    }
+    const k = Math.trunc(p);
+    if (k < 1) continue;
+    for (const g of groups) {
+      const chosen: number[] = [];
+      for (const m of g.members) {
+        if (!series[m].has[i]) continue;
+        if (e.op === 'limitk') {
+          if (chosen.length < k) chosen.push(m);
+          continue;
+        }
+        const v = series[m].vals[i];
+        if (chosen.length < k) {
+          chosen.push(m);
+          continue;
+        }
+        // Replace the worst chosen one if this one is better.
+        let worst = 0;
+        for (let c = 1; c < chosen.length; c++) if (better(e.op, series[chosen[worst]].vals[i], series[chosen[c]].vals[i])) worst = c;
+        if (better(e.op, v, series[chosen[worst]].vals[i])) chosen[worst] = m;
+      }
+      if (e.op !== 'limitk') chosen.sort((a, b) => (better(e.op, series[a].vals[i], series[b].vals[i]) ? -1 : better(e.op, series[b].vals[i], series[a].vals[i]) ? 1 : 0));
+      for (const m of chosen) {
+        out[m].has[i] = 1;
+        if (n === 1) order.push(m);
+      }
+    }
+  }
+  if (n === 1) return { kind: 'vector', series: order.map((m) => out[m]) };
+  return { kind: 'vector', series: out.filter((s) => s.has.includes(1)) };
+}
+
+async function quantileAgg(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: Group[], param: Float64Array, steps: Steps): Promise<VectorValue> {
+  const n = steps.n;
+  const out: StepSeries[] = [];
+  let warned = false;
+  const buf: number[] = [];
+  for (const g of groups) {
+    await ev.tick();
+    const res: StepSeries = { metric: g.metric, dropName: g.dropName, vals: new Float64Array(n), has: new Uint8Array(n) };
+    for (let i = 0; i < n; i++) {
+      buf.length = 0;
+      for (const m of g.members) if (series[m].has[i]) buf.push(series[m].vals[i]);
+      if (buf.length === 0) continue;
+      const q = param[i];
+      if (!(q >= 0 && q <= 1) && !warned) {
+        ev.annotations.warn(invalidQuantile(q), e.param?.pos);
+        warned = true;
+      }
+      res.has[i] = 1;
+      res.vals[i] = quantile(q, buf);
+    }
+    out.push(res);
+  }
+  return { kind: 'vector', series: out };
+}
+
+/** Go's strconv.FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent. */
+export function formatFloatPlain(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const s = String(v);
+  if (!s.includes('e')) return s;
+  const [mant, expStr] = s.split('e');
+  const exp = Number(expStr);
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  const pointAt = (mant.replace('-', '').indexOf('.') === -1 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.')) + exp;
+  let res: string;
+  if (pointAt <= 0) res = '0.' + '0'.repeat(-pointAt) + digits;
+  else if (pointAt >= digits.length) res = digits + '0'.repeat(pointAt - digits.length);
+  else res = digits.slice(0, pointAt) + '.' + digits.slice(pointAt);
+  return (neg ? '-' : '') + res;
+}
+
+function countValues(e: AggregateExpr, series: StepSeries[], groups: Group[], label: string, steps: Steps): VectorValue {
+  if (!isValidLabelName(label)) throw new QueryError('execution', `invalid label name ${JSON.stringify(label)}`);
+  const c = new SeriesCollector(steps.n);
+  for (let i = 0; i < steps.n; i++) {
+    for (const g of groups) {
+      const counts = new Map<string, number>();
+      for (const m of g.members) {
+        if (!series[m].has[i]) continue;
+        const key = formatFloatPlain(series[m].vals[i]);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      for (const [value, cnt] of counts) {
+        const metric: Label[] = g.metric.filter((l) => l.name !== label);
+        metric.push({ name: label, value });
+        metric.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        c.set(metric, false, i, cnt);
+      }
+    }
+  }
+  return { kind: 'vector', series: c.out };
+}
+
+function isValidLabelName(s: string): boolean {
+  // Prometheus 3 accepts any non-empty valid UTF-8 label name; lone surrogates are not valid.
+  return s.length > 0 && (isValidLegacyLabelName(s) || !/[\ud800-\udfff]/.test(s));
+}

@@ -1,0 +1,285 @@
+// The evaluator: walks the AST once, evaluating every node over all steps of the query.
+// Selectors read samples through the storage iterators into typed arrays; operators,
+// aggregations and functions work on those arrays step by step.
+import { Labels, METRIC_NAME } from '../../model/labels';
+import { isStaleNaN } from '../../model/value';
+import type { Querier, SampleIterator } from '../../storage/interface';
+import { Annotations } from '../annotations';
+import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from '../parser/ast';
+import { evalAggregation } from './aggregate';
+import { evalBinary } from './binary';
+import { evalCall } from '../functions';
+import { SeriesCollector } from './collect';
+import { QueryGuard } from './guard';
+import { makeSteps, Steps } from './steps';
+import { EvalValue, MatrixValue, newStepSeries, RawSeries, StepSeries, VectorValue } from './types';
+
+export interface EvalSettings {
+  lookbackDelta: number;
+  enableDelayedNameRemoval: boolean;
+  /** Step of subqueries written without one (`x[5m:]`). */
+  defaultSubqueryStep: number;
+  enableExperimentalFunctions: boolean;
+  /** The outer query's start and end, which `@ start()` and `@ end()` refer to. */
+  queryStart: number;
+  queryEnd: number;
+  /** The outer query's step (for `step()`); 0 for instant queries. */
+  queryStep: number;
+}
+
+export function sizeOf(v: EvalValue): number {
+  switch (v.kind) {
+    case 'scalar':
+      return v.vals.length;
+    case 'string':
+      return 1;
+    case 'vector': {
+      let n = 0;
+      for (const s of v.series) for (let i = 0; i < s.has.length; i++) n += s.has[i];
+      return n;
+    }
+    case 'matrix': {
+      let n = 0;
+      for (const s of v.series) n += s.length;
+      return n;
+    }
+  }
+}
+
+export class Evaluator {
+  private bufT = new Float64Array(1024);
+  private bufV = new Float64Array(1024);
+
+  constructor(
+    private readonly querier: Querier,
+    readonly settings: EvalSettings,
+    readonly annotations: Annotations,
+    readonly guard: QueryGuard
+  ) {}
+
+  async eval(e: Expr, steps: Steps): Promise<EvalValue> {
+    const before = this.guard.current;
+    const v = await this.evalNode(e, steps);
+    this.guard.setCurrent(before + sizeOf(v));
+    return v;
+  }
+
+  async evalVector(e: Expr, steps: Steps): Promise<VectorValue> {
+    const v = await this.eval(e, steps);
+    if (v.kind !== 'vector') throw new Error(`expected an instant vector, got ${v.kind}`);
+    return v;
+  }
+
+  async evalScalar(e: Expr, steps: Steps): Promise<Float64Array> {
+    const v = await this.eval(e, steps);
+    if (v.kind !== 'scalar') throw new Error(`expected a scalar, got ${v.kind}`);
+    return v.vals;
+  }
+
+  async evalMatrix(e: Expr, steps: Steps): Promise<MatrixValue> {
+    const v = await this.eval(e, steps);
+    if (v.kind !== 'matrix') throw new Error(`expected a range vector, got ${v.kind}`);
+    return v;
+  }
+
+  /** Yields to the event loop when due; call once per series or so in long loops. */
+  async tick(): Promise<void> {
+    if (this.guard.due()) await this.guard.yield();
+  }
+
+  /**
+   * Marks a series' metric name for removal: at the end of the query with delayed name
+   * removal, right away otherwise.
+   */
+  dropName(metric: Labels): { metric: Labels; dropName: boolean } {
+    if (this.settings.enableDelayedNameRemoval) return { metric, dropName: true };
+    return { metric: metric.filter((l) => l.name !== METRIC_NAME), dropName: false };
+  }
+
+  private async evalNode(e: Expr, steps: Steps): Promise<EvalValue> {
+    switch (e.type) {
+      case 'NumberLiteral':
+        return { kind: 'scalar', vals: new Float64Array(steps.n).fill(e.val) };
+      case 'StringLiteral':
+        return { kind: 'string', v: e.val };
+      case 'ParenExpr':
+        return this.evalNode(e.expr, steps);
+      case 'UnaryExpr':
+        return this.evalUnary(e.op, e.expr, steps);
+      case 'VectorSelector':
+        return this.selectVector(e, steps, false);
+      case 'MatrixSelector':
+        return this.selectMatrix(e, steps);
+      case 'SubqueryExpr':
+        return this.evalSubquery(e, steps);
+      case 'BinaryExpr':
+        return evalBinary(this, e, steps);
+      case 'AggregateExpr':
+        return evalAggregation(this, e, steps);
+      case 'Call':
+        return evalCall(this, e, steps);
+    }
+  }
+
+  private async evalUnary(op: '+' | '-', inner: Expr, steps: Steps): Promise<EvalValue> {
+    const v = await this.eval(inner, steps);
+    if (op === '+') return v;
+    if (v.kind === 'scalar') return { kind: 'scalar', vals: v.vals.map((x) => -x) };
+    if (v.kind !== 'vector') throw new Error(`unary minus on ${v.kind}`);
+    const series: StepSeries[] = v.series.map((s) => {
+      const { metric, dropName } = this.dropName(s.metric);
+      return { metric, dropName, has: s.has, vals: s.vals.map((x) => -x) };
+    });
+    return { kind: 'vector', series: mergeAfterRelabel(series, steps.n) };
+  }
+
+  /** The fixed evaluation time an `@` modifier sets, or null. */
+  atTime(node: VectorSelector | SubqueryExpr): number | null {
+    if (node.timestamp !== null) return node.timestamp;
+    if (node.startOrEnd === 'start') return this.settings.queryStart;
+    if (node.startOrEnd === 'end') return this.settings.queryEnd;
+    return null;
+  }
+
+  /** Reads every sample of a series within [mint, maxt] into the scratch buffers; returns the count. */
+  private readSamples(it: SampleIterator, mint: number, maxt: number): number {
+    let n = 0;
+    if (!it.seek(mint)) return 0;
+    do {
+      const t = it.t();
+      if (t > maxt) break;
+      if (n === this.bufT.length) {
+        const bt = new Float64Array(n * 2);
+        const bv = new Float64Array(n * 2);
+        bt.set(this.bufT);
+        bv.set(this.bufV);
+        this.bufT = bt;
+        this.bufV = bv;
+      }
+      this.bufT[n] = t;
+      this.bufV[n] = it.v();
+      n++;
+    } while (it.next());
+    return n;
+  }
+
+  /**
+   * An instant-vector selector: at each step the newest sample within the lookback window
+   * (T - lookback, T], unless that sample is a staleness marker. With `timestamps` the values
+   * are the samples' timestamps in seconds (for `timestamp()`).
+   */
+  async selectVector(vs: VectorSelector, steps: Steps, timestamps: boolean): Promise<VectorValue> {
+    const at = this.atTime(vs);
+    const lookback = this.settings.lookbackDelta;
+    const first = (at ?? steps.start) - vs.offset;
+    const last = (at ?? steps.end) - vs.offset;
+    const mint = first - lookback + 1;
+    const selected = this.querier.select(false, { start: mint, end: last }, vs.matchers);
+    const out: StepSeries[] = [];
+    const { times, n } = steps;
+    for (const s of selected) {
+      await this.tick();
+      const count = this.readSamples(s.iterator(), mint, last);
+      if (count === 0) continue;
+      const bt = this.bufT;
+      const bv = this.bufV;
+      const series = newStepSeries(s.labels, false, n);
+      let j = 0;
+      let any = false;
+      for (let i = 0; i < n; i++) {
+        const T = (at ?? times[i]) - vs.offset;
+        if (at !== null) j = 0;
+        while (j < count && bt[j] <= T) j++;
+        const idx = j - 1;
+        if (idx < 0 || bt[idx] <= T - lookback || isStaleNaN(bv[idx])) continue;
+        series.has[i] = 1;
+        series.vals[i] = timestamps ? bt[idx] / 1000 : bv[idx];
+        any = true;
+      }
+      if (any) out.push(series);
+    }
+    return { kind: 'vector', series: out };
+  }
+
+  /** The window end of each step for a range selector or subquery. */
+  private windowEnds(node: VectorSelector | SubqueryExpr, steps: Steps): Float64Array {
+    const at = this.atTime(node);
+    const ends = new Float64Array(steps.n);
+    for (let i = 0; i < steps.n; i++) ends[i] = (at ?? steps.times[i]) - node.offset;
+    return ends;
+  }
+
+  async selectMatrix(ms: MatrixSelector, steps: Steps): Promise<MatrixValue> {
+    const vs = ms.vectorSelector;
+    const ends = this.windowEnds(vs, steps);
+    const series: RawSeries[] = [];
+    if (steps.n === 0) return { kind: 'matrix', series, range: ms.range, ends };
+    const mint = ends[0] - ms.range + 1;
+    const maxt = ends[steps.n - 1];
+    const selected = this.querier.select(false, { start: mint, end: maxt, range: ms.range }, vs.matchers);
+    for (const s of selected) {
+      await this.tick();
+      const count = this.readSamples(s.iterator(), mint, maxt);
+      let kept = 0;
+      for (let i = 0; i < count; i++) if (!isStaleNaN(this.bufV[i])) kept++;
+      if (kept === 0) continue;
+      const ts = new Float64Array(kept);
+      const values = new Float64Array(kept);
+      let k = 0;
+      for (let i = 0; i < count; i++) {
+        if (isStaleNaN(this.bufV[i])) continue;
+        ts[k] = this.bufT[i];
+        values[k] = this.bufV[i];
+        k++;
+      }
+      series.push({ metric: s.labels, dropName: false, ts, vs: values, length: kept });
+    }
+    return { kind: 'matrix', series, range: ms.range, ends };
+  }
+
+  private async evalSubquery(sq: SubqueryExpr, steps: Steps): Promise<MatrixValue> {
+    const ends = this.windowEnds(sq, steps);
+    const series: RawSeries[] = [];
+    if (steps.n === 0) return { kind: 'matrix', series, range: sq.range, ends };
+    const interval = sq.step > 0 ? sq.step : this.settings.defaultSubqueryStep;
+    const lowest = ends[0] - sq.range;
+    // The first step is the first multiple of the interval after the (open) window start.
+    const innerStart = (Math.floor(lowest / interval) + 1) * interval;
+    const innerEnd = ends[steps.n - 1];
+    if (innerStart > innerEnd) return { kind: 'matrix', series, range: sq.range, ends };
+    const inner = makeSteps(innerStart, innerEnd, interval);
+    const v = await this.eval(sq.expr, inner);
+    if (v.kind === 'scalar') {
+      series.push({ metric: [], dropName: false, ts: inner.times.slice(), vs: v.vals.slice(), length: inner.n });
+    } else if (v.kind === 'vector') {
+      for (const s of v.series) {
+        let count = 0;
+        for (let i = 0; i < inner.n; i++) count += s.has[i];
+        const ts = new Float64Array(count);
+        const values = new Float64Array(count);
+        let k = 0;
+        for (let i = 0; i < inner.n; i++) {
+          if (!s.has[i]) continue;
+          ts[k] = inner.times[i];
+          values[k] = s.vals[i];
+          k++;
+        }
+        series.push({ metric: s.metric, dropName: s.dropName, ts, vs: values, length: count });
+      }
+    } else {
+      throw new Error(`subquery over ${v.kind}`);
+    }
+    return { kind: 'matrix', series, range: sq.range, ends };
+  }
+}
+
+/**
+ * After labels changed (a name dropped right away), series that now share a label set are
+ * merged; sharing a step is the duplicate-labelset error.
+ */
+export function mergeAfterRelabel(series: StepSeries[], steps: number): StepSeries[] {
+  if (series.length < 2) return series;
+  const c = new SeriesCollector(steps);
+  for (const s of series) for (let i = 0; i < steps; i++) if (s.has[i]) c.set(s.metric, s.dropName, i, s.vals[i]);
+  return c.out;
+}

@@ -1,0 +1,66 @@
+// Intermediate values of the evaluator. Every node is evaluated once over all steps of the
+// query (an instant query is a range query with one step), so a vector is a set of series
+// with one optional value per step, held in typed arrays.
+import type { Labels } from '../../model/labels';
+
+/** One series of an instant-vector node: value at step i is vals[i] when has[i] is 1. */
+export interface StepSeries {
+  metric: Labels;
+  /** Delayed `__name__` removal: the name is still in `metric` but goes at the end of the query. */
+  dropName: boolean;
+  vals: Float64Array;
+  has: Uint8Array;
+}
+
+/** Raw samples of one series for a range-vector node (matrix selector or subquery). */
+export interface RawSeries {
+  metric: Labels;
+  dropName: boolean;
+  ts: Float64Array;
+  vs: Float64Array;
+  length: number;
+}
+
+/**
+ * A range-vector node: per step i the window is (ends[i] - range, ends[i]] over each series'
+ * raw samples (left-open, as in Prometheus 3).
+ */
+export interface MatrixValue {
+  kind: 'matrix';
+  series: RawSeries[];
+  range: number;
+  ends: Float64Array;
+}
+
+export interface VectorValue {
+  kind: 'vector';
+  series: StepSeries[];
+}
+
+export interface ScalarValue {
+  kind: 'scalar';
+  vals: Float64Array;
+}
+
+export interface StringValue {
+  kind: 'string';
+  v: string;
+}
+
+export type EvalValue = VectorValue | ScalarValue | StringValue | MatrixValue;
+
+export function newStepSeries(metric: Labels, dropName: boolean, steps: number): StepSeries {
+  return { metric, dropName, vals: new Float64Array(steps), has: new Uint8Array(steps) };
+}
+
+/** First index in ts[from..to) whose timestamp is > t. */
+export function upperBound(ts: Float64Array, from: number, to: number, t: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,34 @@
+// The promqltest runner's entry points: run a file, with upstream's engine settings.
+import { readFileSync } from 'node:fs';
+import { MemoryStorage } from '../../storage/memory';
+import { Engine, EngineOptions } from '../engine';
+import { CaseResult, runScript, Storage } from './runner';
+
+export type { CaseResult } from './runner';
+
+/** The engine configuration of upstream's test runner (FORMAT.md §7). */
+export function testEngineOptions(enableExperimentalFunctions: boolean): Partial<EngineOptions> {
+  return {
+    lookbackDeltaMs: 300_000,
+    maxSamples: 10_000,
+    timeoutMs: 100_000,
+    defaultEvalIntervalMs: 60_000,
+    enableDelayedNameRemoval: true,
+    enableExperimentalFunctions,
+  };
+}
+
+export interface FileResult {
+  file: string;
+  cases: CaseResult[];
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export async function runTestFile(file: string, opts: { enableExperimentalFunctions: boolean; newStorage?: () => Storage }): Promise<FileResult> {
+  const engine = new Engine(testEngineOptions(opts.enableExperimentalFunctions));
+  const cases = await runScript(readFileSync(file, 'utf8'), { engine, newStorage: opts.newStorage ?? (() => new MemoryStorage()) });
+  const count = (s: CaseResult['status']): number => cases.filter((c) => c.status === s).length;
+  return { file, cases, passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
+}
