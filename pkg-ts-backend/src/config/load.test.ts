@@ -140,6 +140,7 @@ scrape_configs:
   test('body_size_limit in base-2 units', () => {
     expect(parse('global: {body_size_limit: 10MB}').global.bodySizeLimit).toBe(10 * 1024 * 1024);
     expect(parse('global: {body_size_limit: 1KiB}').global.bodySizeLimit).toBe(1024);
+    expect(errorOf('global: {body_size_limit: 10XB}')).toContain('units: unknown unit XB in 10XB');
   });
 
   test('dns and http sd', () => {

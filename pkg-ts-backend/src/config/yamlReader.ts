@@ -177,7 +177,10 @@ export class YamlReader {
     const s = this.string(node);
     if (s === '' || s === '0') return 0;
     const m = /^(\d+)(B|KB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)?$/.exec(s);
-    if (!m) this.fail(node, `units: unknown unit in ${s}`);
+    if (!m) {
+      const unit = /^\d+(.*)$/.exec(s);
+      this.fail(node, unit ? `units: unknown unit ${unit[1]} in ${s}` : `units: invalid number in ${s}`);
+    }
     const exponent: Record<string, number> = { B: 0, KB: 1, MB: 2, GB: 3, TB: 4, PB: 5, KiB: 1, MiB: 2, GiB: 3, TiB: 4, PiB: 5 };
     return Number(m[1]) * 1024 ** exponent[m[2] ?? 'B'];
   }
