@@ -71,7 +71,7 @@ function applyStep(ls: Map<string, string>, cfg: RelabelConfig): boolean {
     case 'replace': {
       const groups = cfg.regex.exec(sourceValue());
       if (!groups) return true;
-      const names = captureGroupNames(cfg.regex.source);
+      const names = groupNamesOf(cfg.regex);
       const target = expandTemplate(cfg.targetLabel, groups, names);
       if (!isValidTargetLabel(target)) return true;
       setLabel(ls, target, expandTemplate(cfg.replacement, groups, names));
@@ -87,7 +87,7 @@ function applyStep(ls: Map<string, string>, cfg: RelabelConfig): boolean {
       setLabel(ls, cfg.targetLabel, String(md5Sum64(sourceValue()) % BigInt(cfg.modulus)));
       return true;
     case 'labelmap': {
-      const names = captureGroupNames(cfg.regex.source);
+      const names = groupNamesOf(cfg.regex);
       // Decide on the names present before this step, so a mapped name is not mapped again.
       for (const [name, value] of [...ls]) {
         const groups = cfg.regex.exec(name);
@@ -102,6 +102,18 @@ function applyStep(ls: Map<string, string>, cfg: RelabelConfig): boolean {
       for (const name of [...ls.keys()]) if (!cfg.regex.matches(name)) ls.delete(name);
       return true;
   }
+}
+
+/** Named groups per compiled regex: relabeling runs per sample, the pattern is scanned once. */
+const groupNamesCache = new WeakMap<Regex, Map<string, number>>();
+
+function groupNamesOf(re: Regex): Map<string, number> {
+  let names = groupNamesCache.get(re);
+  if (!names) {
+    names = captureGroupNames(re.source);
+    groupNamesCache.set(re, names);
+  }
+  return names;
 }
 
 function setLabel(ls: Map<string, string>, name: string, value: string): void {
