@@ -34,7 +34,7 @@ export interface ResolvedTarget {
   url: string;
   intervalMs: number;
   timeoutMs: number;
-  /** Identity across syncs: equal targets keep their scrape loop. */
+  /** Identity across syncs and reloads (labels and URL; interval changes keep the identity). */
   key: string;
 }
 
@@ -91,7 +91,7 @@ export function populateTarget(groupLabels: Labels, targetLabels: Labels, cfg: S
     labels.push(l);
   }
   const url = targetURL(out, cfg);
-  return { kind: 'target', target: { discoveredLabels, internalLabels, labels, url, intervalMs, timeoutMs, key: labelsKey(internalLabels) + '\xff' + url } };
+  return { kind: 'target', target: { discoveredLabels, internalLabels, labels, url, intervalMs, timeoutMs, key: labelsKey(labels) + '\xff' + url } };
 }
 
 function toLabels(m: Map<string, string>): Labels {
