@@ -122,6 +122,19 @@ describe('/api/v1/query and /query_range', () => {
     expect(r.body).toEqual({ status: 'error', errorType: 'timeout', error: 'query timed out in query execution' });
   });
 
+  it('reports an engine cancellation caused by the timeout parameter as a timeout', async () => {
+    engine = {
+      instantQuery: (_q, _query, _ts, opts) =>
+        new Promise((_resolve, reject) => {
+          opts?.signal?.addEventListener('abort', () => reject(new QueryError('canceled', 'query was canceled in query execution')));
+        }),
+      rangeQuery: () => Promise.reject(new Error('unused')),
+    };
+    const r = await getJSON(server.base, '/api/v1/query?query=up&timeout=10ms');
+    expect(r.status).toBe(503);
+    expect(r.body).toEqual({ status: 'error', errorType: 'timeout', error: 'query timed out in query execution' });
+  });
+
   it('passes warnings and infos through, at most 10 each', async () => {
     const warnings = Array.from({ length: 12 }, (_, i) => `w${i}`);
     engine = {

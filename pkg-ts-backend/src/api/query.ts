@@ -39,10 +39,14 @@ class QueryAbort {
 
   /** Turns a failure into the API error Prometheus would give, using why the signal fired. */
   classify(err: unknown): unknown {
-    if (err instanceof QueryError || err instanceof ApiError) return err;
     const signal = this.controller.signal;
+    const timedOut = signal.aborted && (signal.reason as DOMException | undefined)?.name === 'TimeoutError';
+    // An engine only sees an aborted signal and reports a cancellation; the API knows it was the timeout.
+    if (timedOut && err instanceof QueryError && err.errorType === 'canceled') {
+      return new ApiError('timeout', err.message.replace('was canceled', 'timed out'));
+    }
+    if (err instanceof QueryError || err instanceof ApiError) return err;
     if (signal.aborted) {
-      const timedOut = (signal.reason as DOMException | undefined)?.name === 'TimeoutError';
       return timedOut
         ? new ApiError('timeout', 'query timed out in query execution')
         : new ApiError('canceled', 'query was canceled in query execution');
