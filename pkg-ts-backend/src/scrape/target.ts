@@ -5,12 +5,7 @@ import { formatDuration, parseDuration } from '../model/duration';
 import { Label, Labels, labelsFromPairs, labelsKey, isValidLegacyLabelName } from '../model/labels';
 import { relabel } from '../relabel/relabel';
 
-/** What service discovery hands over: one source's targets plus labels common to them. */
-export interface TargetGroup {
-  source: string;
-  targets: Labels[];
-  labels: Labels;
-}
+export type { TargetGroup } from '../discovery/targetGroup';
 
 export type TargetHealth = 'up' | 'down' | 'unknown';
 
