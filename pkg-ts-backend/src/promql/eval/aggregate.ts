@@ -103,10 +103,7 @@ async function fold(ev: Evaluator, e: AggregateExpr, series: StepSeries[], group
             break;
           case 'stddev':
           case 'stdvar':
-            if (first) {
-              mean[i] = v;
-              value[i] = 0;
-            } else {
+            {
               const delta = v - mean[i];
               mean[i] += delta / count[i];
               value[i] += delta * (v - mean[i]);
@@ -205,9 +202,6 @@ async function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], gr
   let warned = false;
   for (let i = 0; i < n; i++) {
     if (ev.guard.due()) await ev.guard.yield();
-    let anyInput = false;
-    for (const g of groups) if (g.members.some((m) => series[m].has[i])) anyInput = true;
-    if (!anyInput) continue;
     const p = checkedK(param[i], e.op);
     if (e.op === 'limit_ratio') {
       let ratio = p;

@@ -236,15 +236,7 @@ async function vectorVector(ev: Evaluator, e: BinaryExpr, lhs: VectorValue, rhs:
       if (!many[j].has[i]) continue;
       const oi = oneBySig.get(manySigs[j]);
       if (oi === undefined) continue;
-      const l = swapped ? one[oi].vals[i] : many[j].vals[i];
-      const r = swapped ? many[j].vals[i] : one[oi].vals[i];
-      let v: number;
-      if (cmp) {
-        const keep = compare(e.op, l, r);
-        if (e.returnBool) v = keep ? 1 : 0;
-        else if (keep) v = l;
-        else continue;
-      } else v = arithmetic(e.op, l, r);
+      // Ambiguous matches are errors even when the comparison would filter the sample out.
       const res = resultMetric(j, oi);
       if (m.card === 'one-to-one') {
         if (matched.has(manySigs[j])) throw new QueryError('execution', 'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
@@ -254,6 +246,15 @@ async function vectorVector(ev: Evaluator, e: BinaryExpr, lhs: VectorValue, rhs:
         if (matched.has(k)) throw new QueryError('execution', 'multiple matches for labels: grouping labels must ensure unique matches');
         matched.add(k);
       }
+      const l = swapped ? one[oi].vals[i] : many[j].vals[i];
+      const r = swapped ? many[j].vals[i] : one[oi].vals[i];
+      let v: number;
+      if (cmp) {
+        const keep = compare(e.op, l, r);
+        if (e.returnBool) v = keep ? 1 : 0;
+        else if (keep) v = l;
+        else continue;
+      } else v = arithmetic(e.op, l, r);
       c.set(res.metric, res.dropName, i, v);
     }
   }

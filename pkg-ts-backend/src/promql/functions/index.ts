@@ -8,7 +8,8 @@ import type { Steps } from '../eval/steps';
 import { EvalValue, MatrixValue, StepSeries, VectorValue } from '../eval/types';
 import type { Call, Expr } from '../parser/ast';
 import { QueryError } from '../value';
-import { Bucket, bucketQuantile, parseBound } from './histogram';
+import { formatFloatPlain } from '../eval/aggregate';
+import { Bucket, bucketFraction, bucketQuantile, parseBound } from './histogram';
 import { expandTemplate, naturalLess } from './labelFunctions';
 import { DATE_FUNCTIONS, ELEMENT_FUNCTIONS } from './math';
 import { KEEPS_NAME, RANGE_FUNCTIONS, Window } from './overTime';
@@ -77,14 +78,21 @@ export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise
     case 'sort_by_label_desc':
       return sortFunction(ev, call, steps);
     case 'histogram_quantile':
+    case 'histogram_quantiles':
       return histogramQuantile(ev, call, steps);
+    case 'histogram_fraction':
+      return histogramFraction(ev, call, steps);
+    case 'min_of':
+    case 'max_of': {
+      const a = await ev.evalScalar(call.args[0], steps);
+      const b = await ev.evalScalar(call.args[1], steps);
+      return scalarOut(a.map((x, i) => (name === 'min_of' ? Math.min(x, b[i]) : Math.max(x, b[i]))));
+    }
     case 'histogram_avg':
     case 'histogram_count':
     case 'histogram_sum':
     case 'histogram_stddev':
     case 'histogram_stdvar':
-    case 'histogram_fraction':
-    case 'histogram_quantiles':
       // These read native histograms only; float series yield nothing.
       for (const a of call.args) await ev.eval(a, steps);
       return { kind: 'vector', series: [] };
@@ -366,16 +374,15 @@ async function sortFunction(ev: Evaluator, call: Call, steps: Steps): Promise<Ve
   return { kind: 'vector', series };
 }
 
-async function histogramQuantile(ev: Evaluator, call: Call, steps: Steps): Promise<VectorValue> {
-  const q = await ev.evalScalar(call.args[0], steps);
-  const input = await ev.evalVector(call.args[1], steps);
-  const vecPos = call.args[1].pos;
-  interface Group {
-    metric: Labels;
-    dropName: boolean;
-    members: { bound: number; ser: StepSeries }[];
-  }
-  const groups = new Map<string, Group>();
+interface BucketGroup {
+  metric: Labels;
+  dropName: boolean;
+  members: { bound: number; ser: StepSeries }[];
+}
+
+/** Groups classic-histogram bucket series by their labels without `le`; bad `le` values warn. */
+function bucketGroups(ev: Evaluator, input: VectorValue, vecPos: Expr['pos']): BucketGroup[] {
+  const groups = new Map<string, BucketGroup>();
   for (const ser of input.series) {
     const le = getLabel(ser.metric, 'le');
     const bound = parseBound(le);
@@ -392,27 +399,73 @@ async function histogramQuantile(ev: Evaluator, call: Call, steps: Steps): Promi
     }
     g.members.push({ bound, ser });
   }
-  let warnedQ = false;
-  const out: StepSeries[] = [];
-  const buckets: Bucket[] = [];
-  for (let i = 0; i < steps.n && !warnedQ; i++) {
+  return [...groups.values()];
+}
+
+function bucketsAt(g: BucketGroup, step: number, out: Bucket[]): Bucket[] {
+  out.length = 0;
+  for (const m of g.members) if (m.ser.has[step]) out.push({ upperBound: m.bound, count: m.ser.vals[step] });
+  return out;
+}
+
+function warnBadQuantiles(ev: Evaluator, q: Float64Array, pos: Expr['pos']): void {
+  for (let i = 0; i < q.length; i++) {
     if (q[i] >= 0 && q[i] <= 1) continue;
-    ev.annotations.warn(invalidQuantile(q[i]), call.args[0].pos);
-    warnedQ = true;
+    ev.annotations.warn(invalidQuantile(q[i]), pos);
+    return;
   }
-  for (const g of groups.values()) {
+}
+
+/** The label value histogram_quantiles gives each quantile: integers keep a `.0`. */
+function quantileLabel(q: number): string {
+  if (Number.isNaN(q)) return 'NaN';
+  if (q === Infinity) return '+Inf';
+  if (q === -Infinity) return '-Inf';
+  return Number.isInteger(q) ? `${q}.0` : formatFloatPlain(q);
+}
+
+async function histogramQuantile(ev: Evaluator, call: Call, steps: Steps): Promise<VectorValue> {
+  const multi = call.func.name === 'histogram_quantiles';
+  const vecArg = multi ? call.args[0] : call.args[1];
+  const qArgs = multi ? call.args.slice(2) : [call.args[0]];
+  const qs: Float64Array[] = [];
+  for (const a of qArgs) {
+    const q = await ev.evalScalar(a, steps);
+    warnBadQuantiles(ev, q, a.pos);
+    qs.push(q);
+  }
+  const label = multi ? await stringArg(ev, call.args[1], steps) : '';
+  const input = await ev.evalVector(vecArg, steps);
+  const groups = bucketGroups(ev, input, vecArg.pos);
+  const c = new SeriesCollector(steps.n);
+  const buckets: Bucket[] = [];
+  for (const g of groups) {
     await ev.tick();
-    const res: StepSeries = { metric: g.metric, dropName: g.dropName, vals: new Float64Array(steps.n), has: new Uint8Array(steps.n) };
     for (let i = 0; i < steps.n; i++) {
-      buckets.length = 0;
-      for (const mbr of g.members) if (mbr.ser.has[i]) buckets.push({ upperBound: mbr.bound, count: mbr.ser.vals[i] });
-      if (buckets.length === 0) continue;
-      const r = bucketQuantile(q[i], buckets);
-      if (r.forcedMonotonic) ev.annotations.info(forcedMonotonicity(getLabel(g.metric, METRIC_NAME)), vecPos);
-      res.vals[i] = r.value;
-      res.has[i] = 1;
+      if (bucketsAt(g, i, buckets).length === 0) continue;
+      for (const q of qs) {
+        const r = bucketQuantile(q[i], buckets);
+        if (r.forcedMonotonic) ev.annotations.info(forcedMonotonicity(getLabel(g.metric, METRIC_NAME)), vecArg.pos);
+        const metric = multi ? withLabel(g.metric, label, quantileLabel(q[i])) : g.metric;
+        c.set(metric, g.dropName, i, r.value);
+      }
     }
-    if (res.has.includes(1)) out.push(res);
   }
-  return { kind: 'vector', series: out };
+  return { kind: 'vector', series: c.out };
+}
+
+async function histogramFraction(ev: Evaluator, call: Call, steps: Steps): Promise<VectorValue> {
+  const lower = await ev.evalScalar(call.args[0], steps);
+  const upper = await ev.evalScalar(call.args[1], steps);
+  const input = await ev.evalVector(call.args[2], steps);
+  const groups = bucketGroups(ev, input, call.args[2].pos);
+  const c = new SeriesCollector(steps.n);
+  const buckets: Bucket[] = [];
+  for (const g of groups) {
+    for (let i = 0; i < steps.n; i++) {
+      if (bucketsAt(g, i, buckets).length === 0) continue;
+      c.set(g.metric, g.dropName, i, bucketFraction(lower[i], upper[i], buckets));
+    }
+  }
+  return { kind: 'vector', series: c.out };
 }
