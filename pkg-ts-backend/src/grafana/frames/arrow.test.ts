@@ -18,7 +18,12 @@ function schemaOf(bytes: Uint8Array): Schema {
 function describeSchema(schema: Schema) {
   return {
     metadata: Object.fromEntries(schema.metadata),
-    fields: schema.fields.map((f) => ({ name: f.name, type: String(f.type), nullable: f.nullable, metadata: Object.fromEntries(f.metadata) })),
+    fields: schema.fields.map((f) => ({
+      name: f.name,
+      type: String(f.type),
+      nullable: f.nullable,
+      metadata: Object.fromEntries(f.metadata),
+    })),
   };
 }
 
@@ -36,7 +41,13 @@ describe('Arrow frames against the Go SDK golden file', () => {
     expect(frame.name).toBe('many_types');
     expect(frame.refId).toBe('A');
     expect(frame.meta?.executedQueryString).toBe('SELECT * FROM table');
-    expect(byName('int64_values').values).toEqual([-(2n ** 63n), -9007199254740991n, 1n, 9007199254740991n, 2n ** 63n - 1n]);
+    expect(byName('int64_values').values).toEqual([
+      -(2n ** 63n),
+      -9007199254740991n,
+      1n,
+      9007199254740991n,
+      2n ** 63n - 1n,
+    ]);
     expect(byName('uint64_values').values[4]).toBe(2n ** 64n - 1n);
     expect(byName('timestamps').type).toBe('time');
     expect(byName('timestamps').values[4]).toBe(2n ** 63n - 1n);
@@ -64,7 +75,13 @@ describe('encodeFrameArrow', () => {
     refId: 'A',
     meta: { type: 'timeseries-multi', typeVersion: [0, 1] },
     fields: [
-      { name: 'Time', type: 'time', nullable: false, values: [1_000_000_000n, 2_000_000_000n], config: { interval: 1000 } },
+      {
+        name: 'Time',
+        type: 'time',
+        nullable: false,
+        values: [1_000_000_000n, 2_000_000_000n],
+        config: { interval: 1000 },
+      },
       { name: 'Value', type: 'float64', nullable: false, values: [1, NaN], labels: { job: 'x' } },
     ],
   };
@@ -73,20 +90,33 @@ describe('encodeFrameArrow', () => {
     const schema = schemaOf(encodeFrameArrow(series));
     expect(String(schema.fields[0].type)).toBe('Timestamp<NANOSECOND>');
     expect(String(schema.fields[1].type)).toBe('Float64');
-    expect(Object.fromEntries(schema.metadata)).toEqual({ name: 'up', refId: 'A', meta: '{"type":"timeseries-multi","typeVersion":[0,1]}' });
+    expect(Object.fromEntries(schema.metadata)).toEqual({
+      name: 'up',
+      refId: 'A',
+      meta: '{"type":"timeseries-multi","typeVersion":[0,1]}',
+    });
     expect(Object.fromEntries(schema.fields[0].metadata)).toEqual({ tstype: 'time', config: '{"interval":1000}' });
     expect(Object.fromEntries(schema.fields[1].metadata)).toEqual({ tstype: 'number', labels: '{"job":"x"}' });
   });
 
   it('round-trips an empty frame and a frame without fields', () => {
-    const empty: Frame = { ...series, fields: series.fields.map((f) => ({ ...f, values: [] }) as Frame['fields'][number]) };
+    const empty: Frame = {
+      ...series,
+      fields: series.fields.map((f) => ({ ...f, values: [] }) as Frame['fields'][number]),
+    };
     expect(decodeFrameArrow(encodeFrameArrow(empty))).toEqual(empty);
     const bare: Frame = { name: '', refId: 'B', fields: [] };
     expect(decodeFrameArrow(encodeFrameArrow(bare))).toEqual(bare);
   });
 
   it('refuses nulls in a field that is not nullable, and fields of unequal length', () => {
-    expect(() => encodeFrameArrow({ name: '', refId: 'A', fields: [{ name: 'v', type: 'float64', nullable: false, values: [null] }] })).toThrow(/not nullable/);
+    expect(() =>
+      encodeFrameArrow({
+        name: '',
+        refId: 'A',
+        fields: [{ name: 'v', type: 'float64', nullable: false, values: [null] }],
+      })
+    ).toThrow(/not nullable/);
     expect(() =>
       encodeFrameArrow({
         name: '',

@@ -129,9 +129,17 @@ function columnData(field: Field, type: DataType): Data {
   const base = { type, length, nullCount, nullBitmap };
   switch (field.type) {
     case 'string':
-      return makeData({ ...base, type: type as Utf8, ...variableWidthBuffers(field.values.map((v) => (v === null ? null : utf8Encoder.encode(v)))) });
+      return makeData({
+        ...base,
+        type: type as Utf8,
+        ...variableWidthBuffers(field.values.map((v) => (v === null ? null : utf8Encoder.encode(v)))),
+      });
     case 'json':
-      return makeData({ ...base, type: type as Binary, ...variableWidthBuffers(field.values.map((v) => (v === null ? null : utf8Encoder.encode(v)))) });
+      return makeData({
+        ...base,
+        type: type as Binary,
+        ...variableWidthBuffers(field.values.map((v) => (v === null ? null : utf8Encoder.encode(v)))),
+      });
     case 'bool': {
       const bits = new Uint8Array(Math.ceil(length / 8));
       field.values.forEach((v, i) => {
@@ -167,7 +175,9 @@ export function encodeFrameArrow(frame: Frame): Uint8Array {
   const children: Data[] = [];
   for (const field of frame.fields) {
     if (field.values.length !== length) {
-      throw new Error(`frame '${frame.name}': field '${field.name}' has ${field.values.length} values, expected ${length}`);
+      throw new Error(
+        `frame '${frame.name}': field '${field.name}' has ${field.values.length} values, expected ${length}`
+      );
     }
     const type = arrowTypeOf(field.type);
     const metadata = sortedMetadata([
@@ -211,7 +221,8 @@ function fieldTypeOf(field: ArrowField): FieldType {
     case Type.Binary:
       return 'json';
     case Type.Timestamp:
-      if ((type as TimestampNanosecond).unit !== 3) throw new FrameDecodeError(`field '${field.name}': only nanosecond timestamps are frame times`);
+      if ((type as TimestampNanosecond).unit !== 3)
+        throw new FrameDecodeError(`field '${field.name}': only nanosecond timestamps are frame times`);
       return 'time';
     case Type.Float:
       return (type as Float32 | Float64).precision === 1 ? 'float32' : 'float64';
@@ -249,7 +260,9 @@ export function decodeFrameArrow(bytes: Uint8Array): Frame {
   const head = Buffer.from(bytes.subarray(0, ARROW_MAGIC.length)).toString('latin1');
   const tail = Buffer.from(bytes.subarray(bytes.length - ARROW_MAGIC.length)).toString('latin1');
   if (head !== ARROW_MAGIC || tail !== ARROW_MAGIC) {
-    throw new FrameDecodeError('not an Arrow IPC file (expected ARROW1 at both ends; the stream format is not a frame)');
+    throw new FrameDecodeError(
+      'not an Arrow IPC file (expected ARROW1 at both ends; the stream format is not a frame)'
+    );
   }
   const reader = RecordBatchFileReader.from(bytes);
   reader.open();

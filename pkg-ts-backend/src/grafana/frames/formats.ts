@@ -38,17 +38,32 @@ export function tableFrames(frames: readonly Frame[], valueName: string): Frame[
   rows.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   const first = series[0]?.frame;
   const fields: Field[] = [
-    { name: 'Time', type: 'time', nullable: false, values: rows.map((r) => r.time), config: { ...(first?.fields[0].config ?? {}) } },
-    ...labelNames.map(
-      (name, i): Field => ({ name, type: 'string', nullable: false, values: rows.map((r) => r.labels[i]), config: { filterable: true } })
-    ),
+    {
+      name: 'Time',
+      type: 'time',
+      nullable: false,
+      values: rows.map((r) => r.time),
+      config: { ...(first?.fields[0].config ?? {}) },
+    },
+    ...labelNames.map((name, i): Field => ({
+      name,
+      type: 'string',
+      nullable: false,
+      values: rows.map((r) => r.labels[i]),
+      config: { filterable: true },
+    })),
     { name: valueName, type: 'float64', nullable: false, values: rows.map((r) => r.value) },
   ];
   return [
     {
       name: '',
       refId: '',
-      meta: { type: 'timeseries-long', typeVersion: [0, 1], custom: first?.meta?.custom, preferredVisualisationType: 'rawPrometheus' },
+      meta: {
+        type: 'timeseries-long',
+        typeVersion: [0, 1],
+        custom: first?.meta?.custom,
+        preferredVisualisationType: 'rawPrometheus',
+      },
       fields,
     },
   ];
@@ -96,7 +111,14 @@ function heatmapRows(group: SeriesColumns[]): Frame {
       { name: 'Time', type: 'time', nullable: false, values: times, config: { ...(first.fields[0].config ?? {}) } },
       ...group.map((s, b): Field => {
         const le = Object.hasOwn(s.labels, 'le') ? s.labels.le : s.frame.name;
-        return { name: le, type: 'float64', nullable: counts[b].includes(null), values: counts[b], labels: s.labels, config: { displayNameFromDS: le } };
+        return {
+          name: le,
+          type: 'float64',
+          nullable: counts[b].includes(null),
+          values: counts[b],
+          labels: s.labels,
+          config: { displayNameFromDS: le },
+        };
       }),
     ],
   };

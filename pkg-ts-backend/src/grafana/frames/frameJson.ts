@@ -61,7 +61,8 @@ export function frameFromSdkJson(json: unknown): Frame {
   }
   const fields = doc.schema.fields.map((schemaField, index): Field => {
     const type = FIELD_TYPE_BY_GO_NAME.get(schemaField.typeInfo?.frame);
-    if (type === undefined) throw new Error(`frame JSON: field ${index} has unknown type '${schemaField.typeInfo?.frame}'`);
+    if (type === undefined)
+      throw new Error(`frame JSON: field ${index} has unknown type '${schemaField.typeInfo?.frame}'`);
     const raw = doc.data?.values[index] ?? [];
     const nanos = doc.data?.nanos?.[index] ?? null;
     const values: unknown[] = raw.map((v, row) => convertValue(type, v, nanos?.[row] ?? 0));
@@ -71,7 +72,12 @@ export function frameFromSdkJson(json: unknown): Frame {
       for (const row of entities.Inf ?? []) values[row] = Infinity;
       for (const row of entities.NegInf ?? []) values[row] = -Infinity;
     }
-    const field = { name: schemaField.name ?? '', type, nullable: schemaField.typeInfo.nullable === true, values } as Field;
+    const field = {
+      name: schemaField.name ?? '',
+      type,
+      nullable: schemaField.typeInfo.nullable === true,
+      values,
+    } as Field;
     if (schemaField.labels !== undefined) field.labels = schemaField.labels;
     if (schemaField.config !== undefined) field.config = schemaField.config;
     return field;

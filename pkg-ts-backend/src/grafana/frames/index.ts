@@ -6,5 +6,12 @@ export { frameFromSdkJson } from './frameJson';
 export { formatGoDuration } from './goDuration';
 export { LEGEND_AUTO, legendName, seriesNotation } from './legend';
 export { heatmapFrames, tableFrames } from './formats';
-export type { PromFramingOptions, PromHistogramValue, PromQueryData, PromResultFormat, PromSeries, SamplePair } from './prometheus';
+export type {
+  PromFramingOptions,
+  PromHistogramValue,
+  PromQueryData,
+  PromResultFormat,
+  PromSeries,
+  SamplePair,
+} from './prometheus';
 export { framesFromPrometheus, parseSampleValue } from './prometheus';

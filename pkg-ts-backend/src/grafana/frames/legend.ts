@@ -26,7 +26,9 @@ export function legendName(legendFormat: string | undefined, labels: FrameLabels
   if (legendFormat === LEGEND_AUTO) {
     legend = Object.keys(labels).length > 0 ? '' : seriesNotation(labels);
   } else if (legendFormat) {
-    legend = legendFormat.replace(LEGEND_TEMPLATE, (_, label: string) => (Object.hasOwn(labels, label) ? labels[label] : ''));
+    legend = legendFormat.replace(LEGEND_TEMPLATE, (_, label: string) =>
+      Object.hasOwn(labels, label) ? labels[label] : ''
+    );
   } else {
     legend = seriesNotation(labels);
   }

@@ -54,7 +54,9 @@ describe('framesFromPrometheus, time series format', () => {
   });
 
   it('names series by their notation without a legend, and not at all with __auto', () => {
-    expect(framesFromPrometheus(matrix, base)[1].fields[1].config).toEqual({ displayNameFromDS: 'up{instance="localhost:9091", job="node"}' });
+    expect(framesFromPrometheus(matrix, base)[1].fields[1].config).toEqual({
+      displayNameFromDS: 'up{instance="localhost:9091", job="node"}',
+    });
     const auto = framesFromPrometheus(matrix, { ...base, legendFormat: '__auto' })[0];
     expect(auto.name).toBe('');
     expect(auto.fields[1].config).toBeUndefined();
@@ -72,7 +74,10 @@ describe('framesFromPrometheus, time series format', () => {
     expect(frames.map((f) => f.meta?.type)).toEqual(['numeric-multi', 'numeric-multi']);
     expect(frames[0].meta?.custom).toEqual({ resultType: 'vector' });
     expect(values(frames[1], 1)).toEqual([NaN]);
-    const scalar = framesFromPrometheus({ resultType: 'scalar', result: [1700000000.5, '2'] }, { ...base, expr: '1+1' });
+    const scalar = framesFromPrometheus(
+      { resultType: 'scalar', result: [1700000000.5, '2'] },
+      { ...base, expr: '1+1' }
+    );
     expect(scalar).toHaveLength(1);
     expect(scalar[0].meta?.type).toBe('numeric-multi');
     expect(scalar[0].fields[1].labels).toEqual({});
@@ -88,7 +93,9 @@ describe('framesFromPrometheus, time series format', () => {
 
   it('returns one empty frame carrying the metadata when there are no series', () => {
     const frames = framesFromPrometheus({ resultType: 'vector', result: [] }, base);
-    expect(frames).toEqual([{ name: '', refId: 'A', meta: { executedQueryString: 'Expr: up\nStep: 15s' }, fields: [] }]);
+    expect(frames).toEqual([
+      { name: '', refId: 'A', meta: { executedQueryString: 'Expr: up\nStep: 15s' }, fields: [] },
+    ]);
   });
 
   it('attaches warnings and infos as notices to every frame', () => {
@@ -99,7 +106,9 @@ describe('framesFromPrometheus, time series format', () => {
         { severity: 'info', text: 'i1' },
       ]);
     }
-    expect(framesFromPrometheus({ resultType: 'matrix', result: [] }, { ...base, warnings: ['w'] })[0].name).toBe('Warnings');
+    expect(framesFromPrometheus({ resultType: 'matrix', result: [] }, { ...base, warnings: ['w'] })[0].name).toBe(
+      'Warnings'
+    );
   });
 
   it('turns native histogram series into heatmap-cells frames', () => {
@@ -108,7 +117,19 @@ describe('framesFromPrometheus, time series format', () => {
       result: [
         {
           metric: { job: 'h' },
-          histograms: [[1700000000, { count: '3', sum: '1', buckets: [[0, '0.5', '1', '2'], [0, '1', '2', '1']] }]],
+          histograms: [
+            [
+              1700000000,
+              {
+                count: '3',
+                sum: '1',
+                buckets: [
+                  [0, '0.5', '1', '2'],
+                  [0, '1', '2', '1'],
+                ],
+              },
+            ],
+          ],
         },
       ],
     };
@@ -133,7 +154,12 @@ describe('framesFromPrometheus, table format', () => {
     expect(table.fields.map((f) => f.name)).toEqual(['Time', '__name__', 'instance', 'job', 'Value #A']);
     expect(table.meta?.type).toBe('timeseries-long');
     expect(table.meta?.preferredVisualisationType).toBe('rawPrometheus');
-    expect(values(table, 0)).toEqual([1435781430781000000n, 1435781430781000000n, 1435781445781000000n, 1435781445781000000n]);
+    expect(values(table, 0)).toEqual([
+      1435781430781000000n,
+      1435781430781000000n,
+      1435781445781000000n,
+      1435781445781000000n,
+    ]);
     expect(values(table, 3)).toEqual(['prometheus', 'node', 'prometheus', 'node']);
     expect(values(table, 4)).toEqual([1, 0, 1, Infinity]);
     expect(table.fields[1].config).toEqual({ filterable: true });
@@ -164,7 +190,12 @@ describe('framesFromPrometheus, heatmap format', () => {
   it('de-accumulates buckets sorted by le into one heatmap-rows frame per group', () => {
     const data: PromQueryData = {
       resultType: 'matrix',
-      result: [bucket('+Inf', 'a', ['30', '35']), bucket('1', 'a', ['10', '10']), bucket('0.5', 'a', ['10', '0']), bucket('1', 'b', ['4', '4'])],
+      result: [
+        bucket('+Inf', 'a', ['30', '35']),
+        bucket('1', 'a', ['10', '10']),
+        bucket('0.5', 'a', ['10', '0']),
+        bucket('1', 'b', ['4', '4']),
+      ],
     };
     const frames = framesFromPrometheus(data, { ...base, format: 'heatmap' });
     expect(frames).toHaveLength(2);

@@ -41,5 +41,8 @@ export async function checkHealth(client: PrometheusApiClient): Promise<CheckHea
     return unhealthy(`the query API of ${client.config.url} failed: ${e.message}`);
   }
   const name = info ? serverName(info) : 'a Prometheus-compatible server';
-  return healthy(`Data source is working: ${name} at ${client.config.url}`, { version: info?.version ?? '', revision: info?.revision ?? '' });
+  return healthy(`Data source is working: ${name} at ${client.config.url}`, {
+    version: info?.version ?? '',
+    revision: info?.revision ?? '',
+  });
 }

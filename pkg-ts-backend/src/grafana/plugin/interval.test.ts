@@ -1,4 +1,11 @@
-import { alignToStep, calculateStepMs, formatGrafanaInterval, IntervalError, parseGrafanaInterval, roundInterval } from './interval';
+import {
+  alignToStep,
+  calculateStepMs,
+  formatGrafanaInterval,
+  IntervalError,
+  parseGrafanaInterval,
+  roundInterval,
+} from './interval';
 import { interpolateVariables } from './variables';
 
 const HOUR = 3_600_000;
@@ -56,14 +63,24 @@ describe('calculateStepMs', () => {
     expect(calculateStepMs({ ...range(7 * DAY), intervalMs: 1000, maxDataPoints: 100_000 })).toBe(60_000);
   });
   it('takes the min step of the query, then the data source scrape interval, then 15s', () => {
-    expect(calculateStepMs({ ...range(HOUR), intervalMs: 1000, maxDataPoints: 10_000, queryInterval: '30s' })).toBe(30_000);
-    expect(calculateStepMs({ ...range(HOUR), intervalMs: 0, maxDataPoints: 10_000, dataSourceInterval: '1m' })).toBe(60_000);
+    expect(calculateStepMs({ ...range(HOUR), intervalMs: 1000, maxDataPoints: 10_000, queryInterval: '30s' })).toBe(
+      30_000
+    );
+    expect(calculateStepMs({ ...range(HOUR), intervalMs: 0, maxDataPoints: 10_000, dataSourceInterval: '1m' })).toBe(
+      60_000
+    );
     expect(calculateStepMs({ ...range(HOUR), intervalMs: 0, maxDataPoints: 10_000 })).toBe(15_000);
-    expect(calculateStepMs({ ...range(HOUR), intervalMs: 2000, maxDataPoints: 10_000, queryInterval: '$__interval' })).toBe(2000);
+    expect(
+      calculateStepMs({ ...range(HOUR), intervalMs: 2000, maxDataPoints: 10_000, queryInterval: '$__interval' })
+    ).toBe(2000);
   });
   it('multiplies by the interval factor and widens $__rate_interval steps', () => {
-    expect(calculateStepMs({ ...range(HOUR), intervalMs: 15_000, maxDataPoints: 1000, intervalFactor: 2 })).toBe(30_000);
-    expect(calculateStepMs({ ...range(HOUR), intervalMs: 15_000, maxDataPoints: 1000, queryInterval: '$__rate_interval' })).toBe(60_000);
+    expect(calculateStepMs({ ...range(HOUR), intervalMs: 15_000, maxDataPoints: 1000, intervalFactor: 2 })).toBe(
+      30_000
+    );
+    expect(
+      calculateStepMs({ ...range(HOUR), intervalMs: 15_000, maxDataPoints: 1000, queryInterval: '$__rate_interval' })
+    ).toBe(60_000);
   });
 });
 
@@ -80,8 +97,13 @@ describe('interpolateVariables', () => {
     expect(interpolateVariables(expr, { stepMs: 30_000, intervalMs: 30_000, rangeMs: HOUR })).toBe(
       'rate(x[1m0s]) / 30000 + 30s + 3600s + 3600 + 3600000'
     );
-    expect(interpolateVariables('rate(x[$__rate_interval])', { stepMs: 60_000, intervalMs: 60_000, rangeMs: HOUR, dataSourceInterval: '30s' })).toBe(
-      'rate(x[2m0s])'
-    );
+    expect(
+      interpolateVariables('rate(x[$__rate_interval])', {
+        stepMs: 60_000,
+        intervalMs: 60_000,
+        rangeMs: HOUR,
+        dataSourceInterval: '30s',
+      })
+    ).toBe('rate(x[2m0s])');
   });
 });

@@ -21,7 +21,16 @@ const VARIABLE_INTERVALS = new Set([
 ]);
 const RATE_INTERVALS = new Set(['$__rate_interval', '${__rate_interval}']);
 
-const GO_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const GO_UNITS_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 const DAY_MS = 86_400_000;
 const YEAR_MS = DAY_MS * 365.25;
 const CALENDAR_UNITS_MS: Record<string, number> = { d: DAY_MS, w: 7 * DAY_MS, M: YEAR_MS / 12, y: YEAR_MS };

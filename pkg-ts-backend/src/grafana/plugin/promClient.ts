@@ -61,7 +61,11 @@ async function readBounded(response: Response, limit: number, what: string): Pro
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > limit) {
     await response.body?.cancel();
-    throw new UpstreamError(`${what}: the response (${declared} bytes) exceeds the limit of ${limit} bytes`, 'too-large', 502);
+    throw new UpstreamError(
+      `${what}: the response (${declared} bytes) exceeds the limit of ${limit} bytes`,
+      'too-large',
+      502
+    );
   }
   if (!response.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
@@ -94,7 +98,12 @@ export class PrometheusApiClient {
   /** One HTTP exchange with the API; throws UpstreamError only for transport failures. */
   async raw(method: 'GET' | 'POST', path: string, params: URLSearchParams, limitBytes: number): Promise<RawResponse> {
     const target = new URL(`${this.config.url}/${path.replace(/^\/+/, '')}`);
-    const init: RequestInit = { method, headers: { ...this.config.headers }, signal: AbortSignal.timeout(this.config.timeoutMs), redirect: 'follow' };
+    const init: RequestInit = {
+      method,
+      headers: { ...this.config.headers },
+      signal: AbortSignal.timeout(this.config.timeoutMs),
+      redirect: 'follow',
+    };
     if (method === 'POST') {
       init.body = params.toString();
       (init.headers as Record<string, string>)['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -126,7 +135,11 @@ export class PrometheusApiClient {
     const response = await this.raw(method, path, params, MAX_QUERY_RESPONSE_BYTES);
     const where = `${this.config.url}/${path}`;
     if (response.status === 401 || response.status === 403) {
-      throw new UpstreamError(`${where} refused the credentials (HTTP ${response.status}): check the data source's authentication settings`, 'unauthorised', response.status);
+      throw new UpstreamError(
+        `${where} refused the credentials (HTTP ${response.status}): check the data source's authentication settings`,
+        'unauthorised',
+        response.status
+      );
     }
     const envelope = parseEnvelope<T>(response.body);
     if (envelope === undefined) {
@@ -151,7 +164,12 @@ export class PrometheusApiClient {
   }
 
   rangeQuery<T>(expr: string, startMs: number, endMs: number, stepMs: number): Promise<ApiEnvelope<T>> {
-    const params = new URLSearchParams({ query: expr, start: String(startMs / 1000), end: String(endMs / 1000), step: String(stepMs / 1000) });
+    const params = new URLSearchParams({
+      query: expr,
+      start: String(startMs / 1000),
+      end: String(endMs / 1000),
+      step: String(stepMs / 1000),
+    });
     if (this.config.queryTimeout) params.set('timeout', this.config.queryTimeout);
     return this.call<T>(this.config.httpMethod, 'api/v1/query_range', params);
   }

@@ -1,7 +1,13 @@
 // Data.QueryData: each DataQuery's JSON model becomes an instant and/or range query against
 // the data source's Prometheus API; the results come back as Arrow frames. Every failure is
 // confined to its own query's DataResponse (status, error, errorSource).
-import { encodeFrameArrow, framesFromPrometheus, type Frame, type PromQueryData, type PromResultFormat } from '../frames';
+import {
+  encodeFrameArrow,
+  framesFromPrometheus,
+  type Frame,
+  type PromQueryData,
+  type PromResultFormat,
+} from '../frames';
 import type { Logger } from '../../util/log';
 import { alignToStep, calculateStepMs, IntervalError } from './interval';
 import type { PluginMetrics } from './metrics';
@@ -49,10 +55,12 @@ export function parseQueryModel(json: Uint8Array): PromQueryModel {
   } catch {
     throw new QueryModelError('the query model is not valid JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new QueryModelError('the query model is not a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new QueryModelError('the query model is not a JSON object');
   const model = parsed as Record<string, unknown>;
   const format = (stringField(model, 'format') || 'time_series') as PromResultFormat;
-  if (!FORMATS.includes(format)) throw new QueryModelError(`unknown format "${format}": use time_series, table or heatmap`);
+  if (!FORMATS.includes(format))
+    throw new QueryModelError(`unknown format "${format}": use time_series, table or heatmap`);
   const instant = model.instant === true;
   // Old dashboards set neither; Grafana runs those as range queries.
   const range = model.range === true || !instant;
@@ -77,7 +85,12 @@ export interface QueryContext {
   tableQueries: number;
 }
 
-function errorResponse(message: string, status: number, errorSource: 'plugin' | 'downstream', frames: Uint8Array[] = []): DataResponse {
+function errorResponse(
+  message: string,
+  status: number,
+  errorSource: 'plugin' | 'downstream',
+  frames: Uint8Array[] = []
+): DataResponse {
   return { frames, error: message, status, errorSource };
 }
 
@@ -117,7 +130,9 @@ async function runOne(query: DataQuery, ctx: QueryContext): Promise<DataResponse
   const collect = async (run: () => Promise<ApiEnvelope<PromQueryData>>) => {
     try {
       const envelope = await run();
-      frames.push(...framesFromPrometheus(envelope.data, { ...framing, warnings: envelope.warnings, infos: envelope.infos }));
+      frames.push(
+        ...framesFromPrometheus(envelope.data, { ...framing, warnings: envelope.warnings, infos: envelope.infos })
+      );
     } catch (e) {
       if (!(e instanceof UpstreamError)) throw e;
       errors.push(e);
@@ -131,7 +146,12 @@ async function runOne(query: DataQuery, ctx: QueryContext): Promise<DataResponse
   }
   const encoded = frames.map(encodeFrameArrow);
   if (errors.length > 0) {
-    return errorResponse(errors.map((e) => e.message).join('; '), errors[errors.length - 1].status, 'downstream', encoded);
+    return errorResponse(
+      errors.map((e) => e.message).join('; '),
+      errors[errors.length - 1].status,
+      'downstream',
+      encoded
+    );
   }
   return { frames: encoded, error: '', status: 200, errorSource: '' };
 }
@@ -144,8 +164,15 @@ async function runQuery(query: DataQuery, ctx: QueryContext): Promise<DataRespon
     if (e instanceof QueryModelError || e instanceof IntervalError) {
       response = errorResponse(`query ${query.refId}: ${e.message}`, 400, 'plugin');
     } else {
-      ctx.logger.error('query failed', { refId: query.refId, err: e instanceof Error ? e.stack ?? e.message : String(e) });
-      response = errorResponse(`query ${query.refId}: internal error: ${e instanceof Error ? e.message : String(e)}`, 500, 'plugin');
+      ctx.logger.error('query failed', {
+        refId: query.refId,
+        err: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      });
+      response = errorResponse(
+        `query ${query.refId}: internal error: ${e instanceof Error ? e.message : String(e)}`,
+        500,
+        'plugin'
+      );
     }
   }
   ctx.metrics.queries.inc({ outcome: response.error === '' ? 'success' : 'error', from_alert: String(ctx.fromAlert) });
@@ -153,7 +180,10 @@ async function runQuery(query: DataQuery, ctx: QueryContext): Promise<DataRespon
 }
 
 /** Runs every query of the request; a failed query fails only its own response. */
-export async function queryData(request: QueryDataRequest, ctx: Omit<QueryContext, 'fromAlert' | 'tableQueries'>): Promise<QueryDataResponse> {
+export async function queryData(
+  request: QueryDataRequest,
+  ctx: Omit<QueryContext, 'fromAlert' | 'tableQueries'>
+): Promise<QueryDataResponse> {
   const fromAlert = Object.entries(request.headers).some(([k, v]) => k.toLowerCase() === 'fromalert' && v === 'true');
   let tableQueries = 0;
   for (const q of request.queries) {

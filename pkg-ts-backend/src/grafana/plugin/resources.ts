@@ -20,7 +20,13 @@ const FIXED_PATHS = new Set([
   'api/v1/status/buildinfo',
 ]);
 /** Endpoints Prometheus also takes as POST; the others are GET only. */
-const POST_PATHS = new Set(['api/v1/labels', 'api/v1/series', 'api/v1/parse_query', 'api/v1/format_query', 'api/v1/query_exemplars']);
+const POST_PATHS = new Set([
+  'api/v1/labels',
+  'api/v1/series',
+  'api/v1/parse_query',
+  'api/v1/format_query',
+  'api/v1/query_exemplars',
+]);
 const LABEL_VALUES = /^api\/v1\/label\/([^/]+)\/values$/;
 
 export interface ResourceReply {
@@ -30,7 +36,11 @@ export interface ResourceReply {
 }
 
 function errorReply(code: number, errorType: string, error: string): ResourceReply {
-  return { code, contentType: 'application/json', body: Buffer.from(JSON.stringify({ status: 'error', errorType, error })) };
+  return {
+    code,
+    contentType: 'application/json',
+    body: Buffer.from(JSON.stringify({ status: 'error', errorType, error })),
+  };
 }
 
 /** The upstream path for a resource path, or undefined when it is not one the editor needs. */
@@ -54,16 +64,26 @@ function queryOf(url: string): URLSearchParams {
 }
 
 export async function callResource(request: CallResourceRequest, client: PrometheusApiClient): Promise<ResourceReply> {
-  if (request.path.length > MAX_RESOURCE_PATH) return errorReply(414, 'bad_data', `resource path longer than ${MAX_RESOURCE_PATH} characters`);
+  if (request.path.length > MAX_RESOURCE_PATH)
+    return errorReply(414, 'bad_data', `resource path longer than ${MAX_RESOURCE_PATH} characters`);
   const path = upstreamPath(request.path);
-  if (path === undefined) return errorReply(404, 'not_found', `no resource ${JSON.stringify(request.path)}: flint serves labels, label values, series, metadata and query parsing`);
+  if (path === undefined)
+    return errorReply(
+      404,
+      'not_found',
+      `no resource ${JSON.stringify(request.path)}: flint serves labels, label values, series, metadata and query parsing`
+    );
   const method = (request.method || 'GET').toUpperCase();
-  if (method !== 'GET' && method !== 'POST') return errorReply(405, 'bad_data', `method ${method} not allowed for ${path}`);
-  if (request.url.length > MAX_RESOURCE_QUERY) return errorReply(414, 'bad_data', `request URL longer than ${MAX_RESOURCE_QUERY} characters`);
-  if (request.body.length > MAX_RESOURCE_BODY) return errorReply(413, 'bad_data', `request body larger than ${MAX_RESOURCE_BODY} bytes`);
+  if (method !== 'GET' && method !== 'POST')
+    return errorReply(405, 'bad_data', `method ${method} not allowed for ${path}`);
+  if (request.url.length > MAX_RESOURCE_QUERY)
+    return errorReply(414, 'bad_data', `request URL longer than ${MAX_RESOURCE_QUERY} characters`);
+  if (request.body.length > MAX_RESOURCE_BODY)
+    return errorReply(413, 'bad_data', `request body larger than ${MAX_RESOURCE_BODY} bytes`);
   const params = queryOf(request.url);
   // Form parameters in the body (POST from the editor) join those of the URL.
-  if (request.body.length > 0) new URLSearchParams(Buffer.from(request.body).toString('utf8')).forEach((v, k) => params.append(k, v));
+  if (request.body.length > 0)
+    new URLSearchParams(Buffer.from(request.body).toString('utf8')).forEach((v, k) => params.append(k, v));
   try {
     const upstreamMethod = method === 'POST' && POST_PATHS.has(path) ? 'POST' : 'GET';
     const response = await client.raw(upstreamMethod, path, params, MAX_RESOURCE_RESPONSE);

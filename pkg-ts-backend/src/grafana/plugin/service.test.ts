@@ -27,7 +27,12 @@ class FakeUpstream {
         const u = new URL(req.url ?? '/', 'http://x');
         const params = new URLSearchParams(u.search);
         new URLSearchParams(body).forEach((v, k) => params.append(k, v));
-        const r: Recorded = { method: req.method ?? '', path: u.pathname, params, authorization: req.headers.authorization };
+        const r: Recorded = {
+          method: req.method ?? '',
+          path: u.pathname,
+          params,
+          authorization: req.headers.authorization,
+        };
         this.requests.push(r);
         this.handler(r, res);
       });
@@ -44,15 +49,26 @@ class FakeUpstream {
   answer(r: Recorded, res: ServerResponse): void {
     switch (r.path) {
       case '/api/v1/status/buildinfo':
-        return this.json(res, 200, { status: 'success', data: { version: '9.9.9', revision: 'abc', goVersion: 'node20.0.0' } });
-      case '/api/v1/query': {
-        const expr = r.params.get('query');
-        if (expr === 'bad(') return this.json(res, 400, { status: 'error', errorType: 'bad_data', error: 'parse error' });
-        const t = Number(r.params.get('time'));
-        if (expr === '1+1') return this.json(res, 200, { status: 'success', data: { resultType: 'scalar', result: [t, '2'] } });
         return this.json(res, 200, {
           status: 'success',
-          data: { resultType: 'vector', result: [{ metric: { __name__: 'up', job: 'a' }, value: [t, '1'] }, { metric: { __name__: 'up', job: 'b' }, value: [t, '0'] }] },
+          data: { version: '9.9.9', revision: 'abc', goVersion: 'node20.0.0' },
+        });
+      case '/api/v1/query': {
+        const expr = r.params.get('query');
+        if (expr === 'bad(')
+          return this.json(res, 400, { status: 'error', errorType: 'bad_data', error: 'parse error' });
+        const t = Number(r.params.get('time'));
+        if (expr === '1+1')
+          return this.json(res, 200, { status: 'success', data: { resultType: 'scalar', result: [t, '2'] } });
+        return this.json(res, 200, {
+          status: 'success',
+          data: {
+            resultType: 'vector',
+            result: [
+              { metric: { __name__: 'up', job: 'a' }, value: [t, '1'] },
+              { metric: { __name__: 'up', job: 'b' }, value: [t, '0'] },
+            ],
+          },
         });
       }
       case '/api/v1/query_range': {
@@ -61,7 +77,18 @@ class FakeUpstream {
         return this.json(res, 200, {
           status: 'success',
           warnings: ['careful'],
-          data: { resultType: 'matrix', result: [{ metric: { __name__: 'up', job: 'a' }, values: [[start, '1'], [start + step, '1']] }] },
+          data: {
+            resultType: 'matrix',
+            result: [
+              {
+                metric: { __name__: 'up', job: 'a' },
+                values: [
+                  [start, '1'],
+                  [start + step, '1'],
+                ],
+              },
+            ],
+          },
         });
       }
       case '/api/v1/labels':
@@ -113,7 +140,10 @@ describe('Grafana plugin service', () => {
 
   it('answers a range query with aligned times, the computed step and Arrow frames', async () => {
     const ctx = pluginContext({ url: upstream.url });
-    const query = dataQuery('A', { expr: 'up', legendFormat: '{{job}}', range: true }, now - 3_600_000, now, { intervalMS: 15_000, maxDataPoints: 1000 });
+    const query = dataQuery('A', { expr: 'up', legendFormat: '{{job}}', range: true }, now - 3_600_000, now, {
+      intervalMS: 15_000,
+      maxDataPoints: 1000,
+    });
     const { responses } = await client.queryData({ pluginContext: ctx, headers: {}, queries: [query] });
     const response = responses.A;
     expect(response.error).toBe('');
@@ -132,13 +162,19 @@ describe('Grafana plugin service', () => {
   it('answers the alerting request (FromAlert, no maxDataPoints, instant) with numeric frames', async () => {
     const ctx = pluginContext({ url: upstream.url }, false);
     const query = dataQuery('A', { expr: 'up', instant: true, range: false }, now - 600_000, now, { intervalMS: 1000 });
-    const { responses } = await client.queryData({ pluginContext: ctx, headers: { FromAlert: 'true' }, queries: [query] });
+    const { responses } = await client.queryData({
+      pluginContext: ctx,
+      headers: { FromAlert: 'true' },
+      queries: [query],
+    });
     const frames = responses.A.frames.map((f) => decodeFrameArrow(f));
     expect(frames.map((f) => [f.meta?.type, f.fields[1].labels?.job, f.fields[1].values.length])).toEqual([
       ['numeric-multi', 'a', 1],
       ['numeric-multi', 'b', 1],
     ]);
-    expect(upstream.requests.map((r) => [r.path, r.params.get('time')])).toEqual([['/api/v1/query', String(now / 1000)]]);
+    expect(upstream.requests.map((r) => [r.path, r.params.get('time')])).toEqual([
+      ['/api/v1/query', String(now / 1000)],
+    ]);
     const metrics = (await client.collectMetrics({ pluginContext: null })).metrics.prometheus.toString();
     expect(metrics).toMatch(/flint_grafana_plugin_queries_total\{outcome="success",from_alert="true"\} [1-9]/);
   });
@@ -165,7 +201,11 @@ describe('Grafana plugin service', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const ctx = pluginContext({ url: `http://127.0.0.1:${port}`, uid: 'gone' });
-    const { responses } = await client.queryData({ pluginContext: ctx, headers: {}, queries: [dataQuery('A', { expr: 'up' }, now - 60_000, now)] });
+    const { responses } = await client.queryData({
+      pluginContext: ctx,
+      headers: {},
+      queries: [dataQuery('A', { expr: 'up' }, now - 60_000, now)],
+    });
     expect(responses.A).toMatchObject({ status: 502, errorSource: 'downstream' });
     expect(responses.A.error).toMatch(new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
     const health = await client.checkHealth({ pluginContext: ctx });
@@ -178,7 +218,8 @@ describe('Grafana plugin service', () => {
     expect(ok.status).toBe('OK');
     expect(ok.message).toContain('flint 9.9.9');
 
-    upstream.handler = (_r, res) => upstream.json(res, 401, { status: 'error', errorType: 'unauthorized', error: 'no' });
+    upstream.handler = (_r, res) =>
+      upstream.json(res, 401, { status: 'error', errorType: 'unauthorized', error: 'no' });
     const refused = await client.checkHealth({ pluginContext: pluginContext({ url: upstream.url, uid: 'auth' }) });
     expect(refused.status).toBe('ERROR');
     expect(refused.message).toMatch(/refused the credentials \(HTTP 401\)/);
@@ -197,19 +238,34 @@ describe('Grafana plugin service', () => {
     await client.checkHealth({ pluginContext: pluginContext({ ...base, lastUpdatedMS: 1 }) });
     expect(upstream.requests[0].authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
     upstream.requests.length = 0;
-    await client.checkHealth({ pluginContext: pluginContext({ ...base, basicAuthUser: undefined, secure: { bearerToken: 't' }, lastUpdatedMS: 2 }) });
+    await client.checkHealth({
+      pluginContext: pluginContext({
+        ...base,
+        basicAuthUser: undefined,
+        secure: { bearerToken: 't' },
+        lastUpdatedMS: 2,
+      }),
+    });
     expect(upstream.requests[0].authorization).toBe('Bearer t');
   });
 
   it('serves the editor resources and refuses other paths', async () => {
     const ctx = pluginContext({ url: upstream.url });
-    const labels = await client.callResource({ pluginContext: ctx, path: 'api/v1/labels', url: '/api/datasources/uid/x/resources/api/v1/labels?start=1' });
+    const labels = await client.callResource({
+      pluginContext: ctx,
+      path: 'api/v1/labels',
+      url: '/api/datasources/uid/x/resources/api/v1/labels?start=1',
+    });
     expect(labels.code).toBe(200);
     expect(JSON.parse(labels.body)).toEqual({ status: 'success', data: ['__name__', 'job'] });
     expect(upstream.requests[0].params.get('start')).toBe('1');
     const values = await client.callResource({ pluginContext: ctx, path: 'api/v1/label/job/values' });
     expect(JSON.parse(values.body).data).toEqual(['a', 'b']);
-    const other = await client.callResource({ pluginContext: ctx, path: 'api/v1/admin/tsdb/delete_series', method: 'POST' });
+    const other = await client.callResource({
+      pluginContext: ctx,
+      path: 'api/v1/admin/tsdb/delete_series',
+      method: 'POST',
+    });
     expect(other.code).toBe(404);
     expect(JSON.parse(other.body).status).toBe('error');
     const long = await client.callResource({ pluginContext: ctx, path: 'api/v1/labels' + 'x'.repeat(2000) });

@@ -123,9 +123,14 @@ export async function startGrafanaPluginService(opts: GrafanaPluginServiceOption
         try {
           return await callResource(call.request, instances.clientFor(call.request.pluginContext));
         } catch (e) {
-          if (!(e instanceof SettingsError)) logger.error('resource call failed', { path: call.request.path, err: errorMessage(e) });
+          if (!(e instanceof SettingsError))
+            logger.error('resource call failed', { path: call.request.path, err: errorMessage(e) });
           const code = e instanceof SettingsError ? 400 : 500;
-          return { code, contentType: 'application/json', body: Buffer.from(JSON.stringify({ status: 'error', errorType: 'internal', error: errorMessage(e) })) };
+          return {
+            code,
+            contentType: 'application/json',
+            body: Buffer.from(JSON.stringify({ status: 'error', errorType: 'internal', error: errorMessage(e) })),
+          };
         }
       })();
       void reply.then((r) => {
@@ -163,10 +168,15 @@ export async function startGrafanaPluginService(opts: GrafanaPluginServiceOption
   });
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(opts.address, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    server.bindAsync(opts.address, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound)
+    );
   });
   const address = `${host}:${port}`;
-  logger.info('Grafana plugin service listening (plain gRPC: keep this port on a private network)', { address, version: opts.version });
+  logger.info('Grafana plugin service listening (plain gRPC: keep this port on a private network)', {
+    address,
+    version: opts.version,
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

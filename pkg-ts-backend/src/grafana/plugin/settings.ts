@@ -45,7 +45,8 @@ function timeoutMs(json: JsonData): number {
   const v = json.timeout;
   const seconds = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   if (Number.isNaN(seconds)) return DEFAULT_TIMEOUT_MS;
-  if (!(seconds > 0)) throw new SettingsError(`the HTTP timeout must be a positive number of seconds, got ${JSON.stringify(v)}`);
+  if (!(seconds > 0))
+    throw new SettingsError(`the HTTP timeout must be a positive number of seconds, got ${JSON.stringify(v)}`);
   return seconds * 1000;
 }
 
@@ -55,7 +56,8 @@ function validInterval(json: JsonData, key: string): string | undefined {
   try {
     parseGrafanaInterval(v);
   } catch (e) {
-    if (e instanceof IntervalError) throw new SettingsError(`the data source setting ${key} is not a duration: ${JSON.stringify(v)}`);
+    if (e instanceof IntervalError)
+      throw new SettingsError(`the data source setting ${key} is not a duration: ${JSON.stringify(v)}`);
     throw e;
   }
   return v;
@@ -66,7 +68,9 @@ export function dataSourceConfig(settings: DataSourceInstanceSettings): DataSour
   try {
     url = new URL(settings.url);
   } catch {
-    throw new SettingsError(settings.url ? `the data source URL ${JSON.stringify(settings.url)} is not a URL` : 'the data source has no URL');
+    throw new SettingsError(
+      settings.url ? `the data source URL ${JSON.stringify(settings.url)} is not a URL` : 'the data source has no URL'
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SettingsError(`the data source URL must be http or https, got ${url.protocol}`);

@@ -47,7 +47,13 @@ export function pluginContext(ds: DataSourceFixture, withUser = true): PluginCon
   };
 }
 
-export function dataQuery(refId: string, model: Record<string, unknown>, fromMs: number, toMs: number, extra: Partial<DataQuery> = {}): DataQuery {
+export function dataQuery(
+  refId: string,
+  model: Record<string, unknown>,
+  fromMs: number,
+  toMs: number,
+  extra: Partial<DataQuery> = {}
+): DataQuery {
   return {
     refId,
     maxDataPoints: 0,
@@ -62,7 +68,9 @@ export function dataQuery(refId: string, model: Record<string, unknown>, fromMs:
 type Unary<Req, Res> = (request: Req) => Promise<Res>;
 
 function unary<Req, Res>(client: grpc.Client, method: string): Unary<Req, Res> {
-  const fn = (client as unknown as Record<string, (r: Req, cb: (e: grpc.ServiceError | null, v: Res) => void) => void>)[method].bind(client);
+  const fn = (client as unknown as Record<string, (r: Req, cb: (e: grpc.ServiceError | null, v: Res) => void) => void>)[
+    method
+  ].bind(client);
   return (request) => new Promise((resolve, reject) => fn(request, (e, v) => (e ? reject(e) : resolve(v))));
 }
 
@@ -70,7 +78,10 @@ function unary<Req, Res>(client: grpc.Client, method: string): Unary<Req, Res> {
 export class PluginClient {
   private readonly clients: grpc.Client[];
   readonly healthCheck: Unary<{ service: string }, { status: string }>;
-  readonly queryData: Unary<{ pluginContext: PluginContext; headers: Record<string, string>; queries: DataQuery[] }, QueryDataResponse>;
+  readonly queryData: Unary<
+    { pluginContext: PluginContext; headers: Record<string, string>; queries: DataQuery[] },
+    QueryDataResponse
+  >;
   readonly checkHealth: Unary<{ pluginContext: PluginContext; headers?: Record<string, string> }, CheckHealthResponse>;
   readonly collectMetrics: Unary<{ pluginContext: PluginContext | null }, CollectMetricsResponse>;
   readonly shutdown: Unary<Record<string, never>, unknown>;
@@ -94,11 +105,13 @@ export class PluginClient {
   }
 
   /** Calls CallResource and joins the streamed reply. */
-  callResource(request: Partial<CallResourceRequest> & { pluginContext: PluginContext }): Promise<{ code: number; contentType: string; body: string }> {
+  callResource(
+    request: Partial<CallResourceRequest> & { pluginContext: PluginContext }
+  ): Promise<{ code: number; contentType: string; body: string }> {
     return new Promise((resolve, reject) => {
-      const call = (this.resource as unknown as Record<string, (r: unknown) => grpc.ClientReadableStream<CallResourceResponse>>).CallResource(
-        { method: 'GET', url: '', body: Buffer.alloc(0), headers: {}, path: '', ...request }
-      );
+      const call = (
+        this.resource as unknown as Record<string, (r: unknown) => grpc.ClientReadableStream<CallResourceResponse>>
+      ).CallResource({ method: 'GET', url: '', body: Buffer.alloc(0), headers: {}, path: '', ...request });
       const parts: CallResourceResponse[] = [];
       call.on('data', (m: CallResourceResponse) => parts.push(m));
       call.on('error', reject);
