@@ -45,7 +45,8 @@ class Checker {
 
   private expectType(e: Expr, want: ValueType, context: string): void {
     const got = this.check(e);
-    if (got !== want) this.fail(`expected type ${documentedType(want)} in ${context}, got ${documentedType(got)}`, e.pos);
+    if (got !== want)
+      this.fail(`expected type ${documentedType(want)} in ${context}, got ${documentedType(got)}`, e.pos);
   }
 
   /** The range of a binary operator between its operands, spaces trimmed. */
@@ -81,18 +82,24 @@ class Checker {
           if (vm.on) {
             for (const l of vm.matchingLabels) {
               if (vm.include.includes(l)) {
-                this.fail(`label ${goQuote(l)} must not occur in ON and GROUP clause at once`, this.operatorRange(e.lhs, e.rhs));
+                this.fail(
+                  `label ${goQuote(l)} must not occur in ON and GROUP clause at once`,
+                  this.operatorRange(e.lhs, e.rhs)
+                );
               }
             }
           }
         }
-        if (lt !== 'scalar' && lt !== 'vector') this.fail('binary expression must contain only scalar and instant vector types', e.lhs.pos);
-        if (rt !== 'scalar' && rt !== 'vector') this.fail('binary expression must contain only scalar and instant vector types', e.rhs.pos);
+        if (lt !== 'scalar' && lt !== 'vector')
+          this.fail('binary expression must contain only scalar and instant vector types', e.lhs.pos);
+        if (rt !== 'scalar' && rt !== 'vector')
+          this.fail('binary expression must contain only scalar and instant vector types', e.rhs.pos);
         if ((lt !== 'vector' || rt !== 'vector') && vm !== null) {
           if (vm.matchingLabels.length > 0) this.fail('vector matching only allowed between instant vectors', e.pos);
           e.vectorMatching = null;
         } else if (vm !== null && isSetOperator(e.op)) {
-          if (vm.card === 'one-to-many' || vm.card === 'many-to-one') this.fail(`no grouping allowed for ${goQuote(e.op)} operation`, e.pos);
+          if (vm.card === 'one-to-many' || vm.card === 'many-to-one')
+            this.fail(`no grouping allowed for ${goQuote(e.op)} operation`, e.pos);
           if (vm.card !== 'many-to-many') this.fail('set operations must always be many-to-many', e.pos);
         }
         if ((lt === 'scalar' || rt === 'scalar') && isSetOperator(e.op)) {
@@ -109,7 +116,10 @@ class Checker {
       case 'UnaryExpr': {
         const t = this.check(e.expr);
         if (t !== 'scalar' && t !== 'vector') {
-          this.fail(`unary expression only allowed on expressions of type scalar or instant vector, got ${goQuote(documentedType(t))}`, e.pos);
+          this.fail(
+            `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuote(documentedType(t))}`,
+            e.pos
+          );
         }
         break;
       }
@@ -141,16 +151,25 @@ class Checker {
     } else {
       const required = declared - 1;
       if (required > e.args.length) {
-        this.fail(`expected at least ${required} argument(s) in call to ${goQuote(f.name)}, got ${e.args.length}`, e.pos);
+        this.fail(
+          `expected at least ${required} argument(s) in call to ${goQuote(f.name)}, got ${e.args.length}`,
+          e.pos
+        );
       } else if (f.variadic > 0 && required + f.variadic < e.args.length) {
-        this.fail(`expected at most ${required + f.variadic} argument(s) in call to ${goQuote(f.name)}, got ${e.args.length}`, e.pos);
+        this.fail(
+          `expected at most ${required + f.variadic} argument(s) in call to ${goQuote(f.name)}, got ${e.args.length}`,
+          e.pos
+        );
       }
     }
     if (f.name === 'info' && e.args.length > 1) {
       const selectorArg = e.args[1];
       const t = exprType(selectorArg);
       if (t !== 'vector') {
-        this.fail(`expected type instant vector in call to function ${goQuote(f.name)}, got ${documentedType(t)}`, e.pos);
+        this.fail(
+          `expected type instant vector in call to function ${goQuote(f.name)}, got ${documentedType(t)}`,
+          e.pos
+        );
       }
       if (selectorArg.type === 'VectorSelector' && selectorArg.name !== '') {
         this.fail('expected label selectors only, got vector selector instead', selectorArg.pos);
@@ -164,7 +183,11 @@ class Checker {
       if (i >= declared && f.variadic === 0) return;
       const want = f.argTypes[Math.min(i, declared - 1)];
       const got = this.check(arg);
-      if (got !== want) this.fail(`expected type ${documentedType(want)} in call to function ${goQuote(f.name)}, got ${documentedType(got)}`, arg.pos);
+      if (got !== want)
+        this.fail(
+          `expected type ${documentedType(want)} in call to function ${goQuote(f.name)}, got ${documentedType(got)}`,
+          arg.pos
+        );
     });
   }
 
@@ -172,7 +195,8 @@ class Checker {
     if (e.name !== '') {
       // The last matcher is the one for the name written outside the braces.
       for (const m of e.matchers.slice(0, -1)) {
-        if (m.name === METRIC_NAME) this.fail(`metric name must not be set twice: ${goQuote(e.name)} or ${goQuote(m.value)}`, e.pos);
+        if (m.name === METRIC_NAME)
+          this.fail(`metric name must not be set twice: ${goQuote(e.name)} or ${goQuote(m.value)}`, e.pos);
       }
       return;
     }

@@ -112,7 +112,13 @@ const SPECS: Record<string, SignatureSpec> = {
 function buildTable(): Record<string, FunctionSignature> {
   const table: Record<string, FunctionSignature> = {};
   for (const [name, [argTypes, returnType, variadic = 0, experimental = false]] of Object.entries(SPECS)) {
-    table[name] = Object.freeze({ name, argTypes: Object.freeze([...argTypes]) as ValueType[], variadic, returnType, experimental });
+    table[name] = Object.freeze({
+      name,
+      argTypes: Object.freeze([...argTypes]) as ValueType[],
+      variadic,
+      returnType,
+      experimental,
+    });
   }
   return table;
 }

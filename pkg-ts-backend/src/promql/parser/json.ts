@@ -40,14 +40,20 @@ export function astToJSON(e: Expr): unknown {
         op: e.op,
         lhs: astToJSON(e.lhs),
         rhs: astToJSON(e.rhs),
-        matching: m === null ? null : { card: m.card, labels: [...m.matchingLabels], on: m.on, include: [...m.include] },
+        matching:
+          m === null ? null : { card: m.card, labels: [...m.matchingLabels], on: m.on, include: [...m.include] },
         bool: e.returnBool,
       };
     }
     case 'Call':
       return {
         type: 'call',
-        func: { name: e.func.name, argTypes: [...e.func.argTypes], variadic: e.func.variadic, returnType: e.func.returnType },
+        func: {
+          name: e.func.name,
+          argTypes: [...e.func.argTypes],
+          variadic: e.func.variadic,
+          returnType: e.func.returnType,
+        },
         args: e.args.map(astToJSON),
       };
     case 'MatrixSelector': {

@@ -34,12 +34,31 @@ export interface Token {
 }
 
 export const AGGREGATOR_WORDS: ReadonlySet<string> = new Set([
-  'sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar',
-  'topk', 'bottomk', 'count_values', 'quantile', 'limitk', 'limit_ratio',
+  'sum',
+  'avg',
+  'count',
+  'min',
+  'max',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'count_values',
+  'quantile',
+  'limitk',
+  'limit_ratio',
 ]);
 const OPERATOR_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'unless', 'atan2']);
 const KEYWORD_WORDS: ReadonlySet<string> = new Set([
-  'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
 ]);
 const PREPROCESSOR_WORDS: ReadonlySet<string> = new Set(['start', 'end']);
 
@@ -137,7 +156,8 @@ export class Lexer {
       if (isSpace(c)) {
         this.pos++;
       } else if (c === '#') {
-        while (this.pos < this.input.length && this.input[this.pos] !== '\n' && this.input[this.pos] !== '\r') this.pos++;
+        while (this.pos < this.input.length && this.input[this.pos] !== '\n' && this.input[this.pos] !== '\r')
+          this.pos++;
       } else {
         break;
       }

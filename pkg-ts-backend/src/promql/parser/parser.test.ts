@@ -116,7 +116,11 @@ describe('selectors', () => {
 
   test('quoted UTF-8 names', () => {
     const e = parseExpr('{"my.metric", "a.b"="c", \'x\'=`y`}');
-    expect(e.type === 'VectorSelector' && e.matchers.map(String)).toEqual(['__name__="my.metric"', '"a.b"="c"', 'x="y"']);
+    expect(e.type === 'VectorSelector' && e.matchers.map(String)).toEqual([
+      '__name__="my.metric"',
+      '"a.b"="c"',
+      'x="y"',
+    ]);
   });
 
   test('string escapes', () => {
@@ -130,7 +134,11 @@ describe('selectors', () => {
 
   test('range, offset and @ modifiers', () => {
     const e = parseExpr('foo[5m] offset -1m @ 1.5');
-    expect(stripPositions(e)).toMatchObject({ type: 'MatrixSelector', range: 300000, vectorSelector: { offset: -60000, timestamp: 1500 } });
+    expect(stripPositions(e)).toMatchObject({
+      type: 'MatrixSelector',
+      range: 300000,
+      vectorSelector: { offset: -60000, timestamp: 1500 },
+    });
     expect(e.pos).toEqual({ start: 0, end: 24 });
     const n = parseExpr('foo[90] offset 1.5');
     expect(stripPositions(n)).toMatchObject({ range: 90000, vectorSelector: { offset: 1500 } });
@@ -141,7 +149,13 @@ describe('selectors', () => {
 
   test('subqueries', () => {
     const e = parseExpr('rate(foo[1m])[5m:30s] offset 1m @ start()');
-    expect(stripPositions(e)).toMatchObject({ type: 'SubqueryExpr', range: 300000, step: 30000, offset: 60000, startOrEnd: 'start' });
+    expect(stripPositions(e)).toMatchObject({
+      type: 'SubqueryExpr',
+      range: 300000,
+      step: 30000,
+      offset: 60000,
+      startOrEnd: 'start',
+    });
     expect(e.pos).toEqual({ start: 0, end: 41 });
     expect(stripPositions(parseExpr('foo[5m:]'))).toMatchObject({ step: 0 });
   });
@@ -165,13 +179,19 @@ describe('selectors', () => {
     ['(foo)[5m]', '1:6: parse error: ranges only allowed for vector selectors'],
     ['foo offset 5m [5m]', '1:15: parse error: no offset modifiers allowed before range'],
     ['foo @ 1 [5m]', '1:9: parse error: no @ modifiers allowed before range'],
-    ['1 offset 1d', '1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery'],
+    [
+      '1 offset 1d',
+      '1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+    ],
     ['foo offset 1s offset 2s', '1:1: parse error: offset may not be set multiple times'],
     ['foo offset bar', '1:12: parse error: unexpected identifier "bar" in offset, expected number or duration'],
     ['foo @ bar', '1:7: parse error: unexpected identifier "bar" in @, expected timestamp'],
     ['foo @ Inf', '1:1: parse error: timestamp out of bounds for @ modifier: +Inf'],
     ['foo @ 1 @ 2', '1:1: parse error: @ <timestamp> may not be set multiple times'],
-    ['sum(foo) @ 1', '1:1: parse error: @ modifier must be preceded by an instant vector selector or range vector selector or a subquery'],
+    [
+      'sum(foo) @ 1',
+      '1:1: parse error: @ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+    ],
     ['"\\q"', "1:1: parse error: unknown escape sequence U+0071 'q'"],
     ['"abc', '1:1: parse error: unterminated quoted string'],
     ['`abc', '1:1: parse error: unterminated raw string'],
@@ -188,10 +208,17 @@ describe('operators and modifiers', () => {
     expect(stripPositions(e)).toMatchObject({
       op: '+',
       vectorMatching: { card: 'one-to-one', matchingLabels: ['foo'], on: true, include: [] },
-      rhs: { op: '/', vectorMatching: { card: 'one-to-many', matchingLabels: ['baz', 'buz'], on: true, include: ['test'] } },
+      rhs: {
+        op: '/',
+        vectorMatching: { card: 'one-to-many', matchingLabels: ['baz', 'buz'], on: true, include: ['test'] },
+      },
     });
-    expect(stripPositions(parseExpr('foo and ignoring(a) bar'))).toMatchObject({ vectorMatching: { card: 'many-to-many', on: false, matchingLabels: ['a'] } });
-    expect(stripPositions(parseExpr('foo * on(a) group_left bar'))).toMatchObject({ vectorMatching: { card: 'many-to-one', include: [] } });
+    expect(stripPositions(parseExpr('foo and ignoring(a) bar'))).toMatchObject({
+      vectorMatching: { card: 'many-to-many', on: false, matchingLabels: ['a'] },
+    });
+    expect(stripPositions(parseExpr('foo * on(a) group_left bar'))).toMatchObject({
+      vectorMatching: { card: 'many-to-one', include: [] },
+    });
     expect(stripPositions(parseExpr('foo * 2'))).toMatchObject({ vectorMatching: null });
     expect(stripPositions(parseExpr('foo > bool 2'))).toMatchObject({ returnBool: true });
   });
@@ -214,8 +241,14 @@ describe('operators and modifiers', () => {
     ['foo == on(bar) 10', '1:1: parse error: vector matching only allowed between instant vectors'],
     ['foo and on(bar) group_left(baz) bar', '1:1: parse error: no grouping allowed for "and" operation'],
     ['foo * on(a) group_left(a) bar', '1:5: parse error: label "a" must not occur in ON and GROUP clause at once'],
-    ['-"string"', '1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got "string"'],
-    ['-test[5m]', '1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got "range vector"'],
+    [
+      '-"string"',
+      '1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got "string"',
+    ],
+    [
+      '-test[5m]',
+      '1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got "range vector"',
+    ],
     ['foo[5m] + 1', '1:1: parse error: binary expression must contain only scalar and instant vector types'],
     ['"a"[5m:]', '1:1: parse error: subquery is only allowed on instant vector, got string instead'],
     ['foo bar', '1:5: parse error: unexpected identifier "bar"'],
@@ -235,16 +268,31 @@ describe('functions and aggregations', () => {
     const before = stripPositions(parseExpr('sum by (a, b) (foo)'));
     const after = stripPositions(parseExpr('sum(foo) by (a, b,)'));
     expect(after).toEqual(before);
-    expect(before).toMatchObject({ type: 'AggregateExpr', op: 'sum', grouping: ['a', 'b'], without: false, param: null });
-    expect(stripPositions(parseExpr('count_values without (x) ("v", foo)'))).toMatchObject({ without: true, param: { val: 'v' } });
-    expect(stripPositions(parseExpr('sum by (sum, by, on, bool, "a.b") (x)'))).toMatchObject({ grouping: ['sum', 'by', 'on', 'bool', 'a.b'] });
+    expect(before).toMatchObject({
+      type: 'AggregateExpr',
+      op: 'sum',
+      grouping: ['a', 'b'],
+      without: false,
+      param: null,
+    });
+    expect(stripPositions(parseExpr('count_values without (x) ("v", foo)'))).toMatchObject({
+      without: true,
+      param: { val: 'v' },
+    });
+    expect(stripPositions(parseExpr('sum by (sum, by, on, bool, "a.b") (x)'))).toMatchObject({
+      grouping: ['sum', 'by', 'on', 'bool', 'a.b'],
+    });
     expect(parseExpr('sum(x) by (a)').pos).toEqual({ start: 0, end: 13 });
   });
 
   test('parameterised and experimental aggregations', () => {
     expect(stripPositions(parseExpr('topk(5, x)'))).toMatchObject({ op: 'topk', param: { val: 5 } });
-    expect(stripPositions(parseExpr('limitk(2, x)', { enableExperimentalFunctions: true }))).toMatchObject({ op: 'limitk' });
-    expect(stripPositions(parseExpr('limit_ratio(0.5, x)', { enableExperimentalFunctions: true }))).toMatchObject({ op: 'limit_ratio' });
+    expect(stripPositions(parseExpr('limitk(2, x)', { enableExperimentalFunctions: true }))).toMatchObject({
+      op: 'limitk',
+    });
+    expect(stripPositions(parseExpr('limit_ratio(0.5, x)', { enableExperimentalFunctions: true }))).toMatchObject({
+      op: 'limit_ratio',
+    });
   });
 
   test('calls and their types', () => {
@@ -256,16 +304,25 @@ describe('functions and aggregations', () => {
   });
 
   test.each([
-    ['rate(some_metric)', '1:6: parse error: expected type range vector in call to function "rate", got instant vector'],
+    [
+      'rate(some_metric)',
+      '1:6: parse error: expected type range vector in call to function "rate", got instant vector',
+    ],
     ['floor()', '1:1: parse error: expected 1 argument(s) in call to "floor", got 0'],
     ['label_join(x, "a")', '1:1: parse error: expected at least 3 argument(s) in call to "label_join", got 2'],
     ['hour(x, y)', '1:1: parse error: expected at most 1 argument(s) in call to "hour", got 2'],
     ['non_existent_function_far_bar()', '1:1: parse error: unknown function with name "non_existent_function_far_bar"'],
     ['mad_over_time(x[5m])', '1:1: parse error: function "mad_over_time" is not enabled'],
-    ['limitk(1, x)', '1:1: parse error: limitk() is experimental and must be enabled with --enable-feature=promql-experimental-functions'],
+    [
+      'limitk(1, x)',
+      '1:1: parse error: limitk() is experimental and must be enabled with --enable-feature=promql-experimental-functions',
+    ],
     ['rate(x[5m],)', '1:11: parse error: trailing commas not allowed in function call args'],
     ['sum(1)', '1:5: parse error: expected type instant vector in aggregation expression, got scalar'],
-    ['topk(some_metric)', '1:1: parse error: wrong number of arguments for aggregate expression provided, expected 2, got 1'],
+    [
+      'topk(some_metric)',
+      '1:1: parse error: wrong number of arguments for aggregate expression provided, expected 2, got 1',
+    ],
     ['topk(x, y)', '1:6: parse error: expected type scalar in aggregation parameter, got instant vector'],
     ['count_values(1, x)', '1:14: parse error: expected type string in aggregation parameter, got scalar'],
     ['sum()', '1:1: parse error: no arguments for aggregate expression provided'],

@@ -54,11 +54,21 @@ const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
   '^': 6,
 };
 const POW_PRECEDENCE = 6;
+const MAX_NESTING_DEPTH = 500;
 /** 2^63 as a float64: Go's float64(math.MaxInt64), the bound of an `@` timestamp. */
 const INT64_LIMIT = 2 ** 63;
 
 /** Token kinds Prometheus treats as metric names when they start a selector. */
-const METRIC_NAME_KEYWORDS: ReadonlySet<string> = new Set(['by', 'without', 'offset', 'and', 'or', 'unless', 'start', 'end']);
+const METRIC_NAME_KEYWORDS: ReadonlySet<string> = new Set([
+  'by',
+  'without',
+  'offset',
+  'and',
+  'or',
+  'unless',
+  'start',
+  'end',
+]);
 /** Keywords that may be used as label names in grouping clauses. */
 const LABEL_KEYWORD_KINDS: ReadonlySet<TokenKind> = new Set(['KEYWORD', 'AGGREGATOR', 'PREPROCESSOR']);
 const LABEL_OPERATOR_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'unless', 'atan2']);
@@ -102,6 +112,7 @@ export class Parser {
   /** End of the last closing token consumed (`)`, `}`, `]`, number, duration). */
   private lastClosing = 0;
   private readonly errors: ParseError[] = [];
+  private depth = 0;
 
   constructor(
     readonly input: string,
@@ -114,7 +125,8 @@ export class Parser {
   // ---- token handling -------------------------------------------------------------------------
 
   private peek(): Token {
-    if (this.lookahead === null) this.lookahead = this.tok.kind === 'EOF' || this.tok.kind === 'ERROR' ? this.tok : this.lexer.next();
+    if (this.lookahead === null)
+      this.lookahead = this.tok.kind === 'EOF' || this.tok.kind === 'ERROR' ? this.tok : this.lexer.next();
     return this.lookahead;
   }
 
@@ -129,7 +141,13 @@ export class Parser {
         this.tok = this.lexer.next();
       }
     }
-    if (t.kind === 'RIGHT_PAREN' || t.kind === 'RIGHT_BRACE' || t.kind === 'RIGHT_BRACKET' || t.kind === 'NUMBER' || t.kind === 'DURATION') {
+    if (
+      t.kind === 'RIGHT_PAREN' ||
+      t.kind === 'RIGHT_BRACE' ||
+      t.kind === 'RIGHT_BRACKET' ||
+      t.kind === 'NUMBER' ||
+      t.kind === 'DURATION'
+    ) {
       this.lastClosing = t.end;
     }
     return t;
@@ -194,6 +212,18 @@ export class Parser {
   // ---- expressions ----------------------------------------------------------------------------
 
   private parseBinary(minPrecedence: number): Expr {
+    // Prometheus's generated parser grows its stack without bound; ours recurses, so the depth is
+    // capped well below where the JS stack (and the printer's recursion) would overflow.
+    if (++this.depth > MAX_NESTING_DEPTH)
+      this.stop(`expression nesting too deep (more than ${MAX_NESTING_DEPTH} levels)`, this.tok);
+    try {
+      return this.parseBinaryAtDepth(minPrecedence);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseBinaryAtDepth(minPrecedence: number): Expr {
     let lhs = this.parseUnary();
     for (;;) {
       if (this.tok.kind !== 'OPERATOR') return lhs;
@@ -225,7 +255,12 @@ export class Parser {
     return { returnBool, matching };
   }
 
-  private makeBinary(op: BinaryOp, lhs: Expr, rhs: Expr, m: { returnBool: boolean; matching: VectorMatching }): BinaryExpr {
+  private makeBinary(
+    op: BinaryOp,
+    lhs: Expr,
+    rhs: Expr,
+    m: { returnBool: boolean; matching: VectorMatching }
+  ): BinaryExpr {
     return {
       type: 'BinaryExpr',
       op,
@@ -243,9 +278,18 @@ export class Parser {
       // Unary operators bind like `*`: only `^` (and postfix modifiers) bind tighter.
       const operand = this.parseBinary(POW_PRECEDENCE);
       if (operand.type === 'NumberLiteral') {
-        return { type: 'NumberLiteral', val: opTok.text === '-' ? -operand.val : operand.val, pos: { start: opTok.start, end: operand.pos.end } };
+        return {
+          type: 'NumberLiteral',
+          val: opTok.text === '-' ? -operand.val : operand.val,
+          pos: { start: opTok.start, end: operand.pos.end },
+        };
       }
-      return { type: 'UnaryExpr', op: opTok.text as '+' | '-', expr: operand, pos: { start: opTok.start, end: operand.pos.end } };
+      return {
+        type: 'UnaryExpr',
+        op: opTok.text as '+' | '-',
+        expr: operand,
+        pos: { start: opTok.start, end: operand.pos.end },
+      };
     }
     return this.parsePostfix(this.parsePrimary());
   }
@@ -276,7 +320,10 @@ export class Parser {
         return this.parseVectorSelectorStart();
       case 'AGGREGATOR': {
         const next = this.peek();
-        if (next.kind === 'LEFT_PAREN' || (next.kind === 'KEYWORD' && ['by', 'without'].includes(next.text.toLowerCase()))) {
+        if (
+          next.kind === 'LEFT_PAREN' ||
+          (next.kind === 'KEYWORD' && ['by', 'without'].includes(next.text.toLowerCase()))
+        ) {
           return this.parseAggregate();
         }
         return this.parseVectorSelectorStart();
@@ -342,7 +389,11 @@ export class Parser {
 
   private rejectDurationExpression(): void {
     const t = this.tok;
-    if (t.kind === 'OPERATOR' || t.kind === 'LEFT_PAREN' || (t.kind === 'IDENTIFIER' && ['step', 'min', 'max'].includes(t.text.toLowerCase()))) {
+    if (
+      t.kind === 'OPERATOR' ||
+      t.kind === 'LEFT_PAREN' ||
+      (t.kind === 'IDENTIFIER' && ['step', 'min', 'max'].includes(t.text.toLowerCase()))
+    ) {
       this.stop('experimental duration expression is not enabled', t);
     }
   }
@@ -363,7 +414,12 @@ export class Parser {
         this.report('no @ modifiers allowed before range', { start: open.start, end: close.end });
       }
       const vs: VectorSelector = e.type === 'VectorSelector' ? e : emptySelector(e.pos);
-      const m: MatrixSelector = { type: 'MatrixSelector', vectorSelector: vs, range, pos: { start: e.pos.start, end: this.lastClosing } };
+      const m: MatrixSelector = {
+        type: 'MatrixSelector',
+        vectorSelector: vs,
+        range,
+        pos: { start: e.pos.start, end: this.lastClosing },
+      };
       return m;
     }
     if (!this.is('COLON')) this.unexpected('subquery or range', '":" or "]"');
@@ -402,7 +458,10 @@ export class Parser {
     if (!this.is('NUMBER') && !this.is('DURATION')) this.unexpected('offset', 'number or duration');
     const ms = this.durationMs(this.advance());
     const offset = negative ? -ms : ms;
-    const target = this.modifierTarget(e, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+    const target = this.modifierTarget(
+      e,
+      'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery'
+    );
     if (target === null) return e;
     if (target.offset !== 0) {
       this.report('offset may not be set multiple times', e.pos);
@@ -433,7 +492,10 @@ export class Parser {
       }
       timestamp = roundHalfAwayFromZero(seconds * 1000);
     }
-    const target = this.modifierTarget(e, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+    const target = this.modifierTarget(
+      e,
+      '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery'
+    );
     if (target === null) return e;
     if (target.timestamp !== null || target.startOrEnd !== null) {
       this.report('@ <timestamp> may not be set multiple times', e.pos);
@@ -478,7 +540,15 @@ export class Parser {
       end = braces.end;
     }
     if (name !== '') matchers.push(new Matcher('=', METRIC_NAME, name));
-    return { type: 'VectorSelector', name, matchers, offset: 0, timestamp: null, startOrEnd: null, pos: { start, end } };
+    return {
+      type: 'VectorSelector',
+      name,
+      matchers,
+      offset: 0,
+      timestamp: null,
+      startOrEnd: null,
+      pos: { start, end },
+    };
   }
 
   private parseLabelMatchers(): { matchers: Matcher[]; start: number; end: number } {
@@ -501,7 +571,8 @@ export class Parser {
 
   private parseLabelMatcher(): Matcher | null {
     const nameTok = this.tok;
-    if (nameTok.kind !== 'IDENTIFIER' && nameTok.kind !== 'STRING') this.unexpected('label matching', 'identifier or "}"');
+    if (nameTok.kind !== 'IDENTIFIER' && nameTok.kind !== 'STRING')
+      this.unexpected('label matching', 'identifier or "}"');
     this.advance();
     const name = nameTok.kind === 'STRING' ? this.unquote(nameTok) : nameTok.text;
     if (nameTok.kind === 'STRING' && (this.is('COMMA') || this.is('RIGHT_BRACE'))) {
@@ -627,20 +698,34 @@ export class Parser {
     const args = this.parseCallArgs();
     if (!modifierSeen && (this.is('KEYWORD', 'by') || this.is('KEYWORD', 'without'))) parseModifier();
     const pos = { start: opTok.start, end: this.lastClosing };
-    const agg: AggregateExpr = { type: 'AggregateExpr', op, expr: emptySelector(pos), param: null, grouping, without, pos };
+    const agg: AggregateExpr = {
+      type: 'AggregateExpr',
+      op,
+      expr: emptySelector(pos),
+      param: null,
+      grouping,
+      without,
+      pos,
+    };
     if (args.length === 0) {
       this.report('no arguments for aggregate expression provided', pos);
       return agg;
     }
     const withParam = ['topk', 'bottomk', 'quantile', 'count_values', 'limitk', 'limit_ratio'].includes(op);
     if (withParam && EXPERIMENTAL_AGGREGATIONS.has(op) && !this.opts.enableExperimentalFunctions) {
-      this.report(`${op}() is experimental and must be enabled with --enable-feature=promql-experimental-functions`, pos);
+      this.report(
+        `${op}() is experimental and must be enabled with --enable-feature=promql-experimental-functions`,
+        pos
+      );
       return agg;
     }
     const wanted = withParam ? 2 : 1;
     if (withParam) agg.param = args[0];
     if (args.length !== wanted) {
-      this.report(`wrong number of arguments for aggregate expression provided, expected ${wanted}, got ${args.length}`, pos);
+      this.report(
+        `wrong number of arguments for aggregate expression provided, expected ${wanted}, got ${args.length}`,
+        pos
+      );
       return agg;
     }
     agg.expr = args[wanted - 1];

@@ -29,13 +29,17 @@ describe('prettifyExpr', () => {
   test('binary expressions put the operator between indented operands', () => {
     expect(pretty10('a == bool 1')).toBe('  a\n== bool\n  1');
     expect(pretty10('foo + baar + foo_3')).toBe('  foo + baar\n+\n  foo_3');
-    expect(pretty10('foo_1 + ignoring(foo) foo_2 + ignoring(job) group_left foo_3 + on(instance) group_right foo_4')).toBe(
+    expect(
+      pretty10('foo_1 + ignoring(foo) foo_2 + ignoring(job) group_left foo_3 + on(instance) group_right foo_4')
+    ).toBe(
       '      foo_1\n    + ignoring (foo)\n      foo_2\n  + ignoring (job) group_left ()\n    foo_3\n+ on (instance) group_right ()\n  foo_4'
     );
   });
 
   test('calls, subqueries and unary expressions', () => {
-    expect(pretty10('histogram_quantile(0.9, rate(foo[1m]))')).toBe('histogram_quantile(\n  0.9,\n  rate(\n    foo[1m]\n  )\n)');
+    expect(pretty10('histogram_quantile(0.9, rate(foo[1m]))')).toBe(
+      'histogram_quantile(\n  0.9,\n  rate(\n    foo[1m]\n  )\n)'
+    );
     expect(pretty10('max_over_time(rate(demo_api_request_duration_seconds_count[1m])[1m:] @ start() offset 1m)')).toBe(
       'max_over_time(\n  rate(\n    demo_api_request_duration_seconds_count[1m]\n  )[1m:] @ start() offset 1m\n)'
     );

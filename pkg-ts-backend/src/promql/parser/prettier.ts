@@ -19,7 +19,13 @@ function pretty(e: Expr, level: number, width: number): string {
     }
     case 'BinaryExpr':
       if (!needsSplit(e)) return prefix + formatExpr(e);
-      return `${pretty(e.lhs, level + 1, width)}\n${prefix}${e.op}${binaryModifiers(e)}\n${pretty(e.rhs, level + 1, width)}`;
+      {
+        // As in formatExpr: `+Inf` on the left of `^` would be read back as a unary plus.
+        const lhs = pretty(e.lhs, level + 1, width);
+        const safeLhs =
+          e.op === '^' && e.lhs.type === 'NumberLiteral' && e.lhs.val === Infinity ? lhs.replace('+Inf', 'Inf') : lhs;
+        return `${safeLhs}\n${prefix}${e.op}${binaryModifiers(e)}\n${pretty(e.rhs, level + 1, width)}`;
+      }
     case 'Call':
       if (!needsSplit(e)) return prefix + formatExpr(e);
       return `${prefix}${e.func.name}(\n${e.args.map((a) => pretty(a, level + 1, width)).join(',\n')}\n${prefix})`;

@@ -124,8 +124,11 @@ export function formatExpr(e: Expr): string {
       return `(${formatExpr(e.expr)})`;
     case 'UnaryExpr':
       return `${e.op}${formatExpr(e.expr)}`;
-    case 'BinaryExpr':
-      return `${formatExpr(e.lhs)} ${e.op}${binaryModifiers(e)} ${formatExpr(e.rhs)}`;
+    case 'BinaryExpr': {
+      // `+Inf ^ x` would parse back as `+(Inf ^ x)`: the sign is dropped where `^` would capture it.
+      const lhs = e.op === '^' && e.lhs.type === 'NumberLiteral' && e.lhs.val === Infinity ? 'Inf' : formatExpr(e.lhs);
+      return `${lhs} ${e.op}${binaryModifiers(e)} ${formatExpr(e.rhs)}`;
+    }
     case 'AggregateExpr': {
       const param = e.param !== null ? `${formatExpr(e.param)}, ` : '';
       return `${aggregationHead(e)}(${param}${formatExpr(e.expr)})`;

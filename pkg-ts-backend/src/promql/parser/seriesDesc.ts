@@ -46,7 +46,11 @@ class SeriesDescParser {
 
   private unexpected(context: string, expected: string): never {
     if (this.tok.kind === 'ERROR') this.fail(this.tok.text, this.tok.start);
-    this.fail(`unexpected ${describeToken(this.tok)} in ${context}, expected ${expected}`, this.tok.start, this.tok.end);
+    this.fail(
+      `unexpected ${describeToken(this.tok)} in ${context}, expected ${expected}`,
+      this.tok.start,
+      this.tok.end
+    );
   }
 
   private unquote(t: Token): string {
@@ -63,7 +67,12 @@ class SeriesDescParser {
     let name: string | null = null;
     let valuesStart = 0;
     if (this.kind() !== 'LEFT_BRACE') {
-      if (!['IDENTIFIER', 'METRIC_IDENTIFIER', 'AGGREGATOR', 'KEYWORD', 'OPERATOR', 'PREPROCESSOR'].includes(this.kind()) || !/^[a-zA-Z_:]/.test(this.tok.text)) {
+      if (
+        !['IDENTIFIER', 'METRIC_IDENTIFIER', 'AGGREGATOR', 'KEYWORD', 'OPERATOR', 'PREPROCESSOR'].includes(
+          this.kind()
+        ) ||
+        !/^[a-zA-Z_:]/.test(this.tok.text)
+      ) {
         this.unexpected('series description', 'metric name or "{"');
       }
       const nameTok = this.advance();
@@ -75,7 +84,8 @@ class SeriesDescParser {
       this.advance();
       while (this.kind() !== 'RIGHT_BRACE') {
         const nameTok = this.tok;
-        if (nameTok.kind !== 'IDENTIFIER' && nameTok.kind !== 'STRING') this.unexpected('label set', 'identifier or "}"');
+        if (nameTok.kind !== 'IDENTIFIER' && nameTok.kind !== 'STRING')
+          this.unexpected('label set', 'identifier or "}"');
         this.advance();
         const labelName = nameTok.kind === 'STRING' ? this.unquote(nameTok) : nameTok.text;
         if (nameTok.kind === 'STRING' && (this.kind() === 'COMMA' || this.kind() === 'RIGHT_BRACE')) {
@@ -119,10 +129,19 @@ class SeriesDescParser {
         continue;
       }
       const v = VALUE_ITEM.exec(item);
-      if (!v) this.fail(`bad series value ${JSON.stringify(item)}: expected a number, "_", "stale" or an expanding notation like 1+2x3`, at, at + item.length);
+      if (!v)
+        this.fail(
+          `bad series value ${JSON.stringify(item)}: expected a number, "_", "stale" or an expanding notation like 1+2x3`,
+          at,
+          at + item.length
+        );
       const [, first, sign, increment, times] = v;
       if (sign !== undefined && times === undefined) {
-        this.fail(`bad series value ${JSON.stringify(item)}: an increment needs a repetition count (e.g. 1+2x3)`, at, at + item.length);
+        this.fail(
+          `bad series value ${JSON.stringify(item)}: an increment needs a repetition count (e.g. 1+2x3)`,
+          at,
+          at + item.length
+        );
       }
       let current = this.number(first, at);
       if (times === undefined) {
