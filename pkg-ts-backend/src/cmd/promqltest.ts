@@ -7,12 +7,16 @@ registerSubcommand({
   usage: 'promqltest [<flags>] <file>...',
   help: 'Run PromQL test scripts (Prometheus promqltest format).',
   flags: [
-    { name: 'enable-feature', kind: 'list', help: 'Enable a feature; promql-experimental-functions is the one that applies here.' },
+    {
+      name: 'enable-feature',
+      kind: 'list',
+      help: 'Enable a feature; promql-experimental-functions is the one that applies here.',
+    },
     { name: 'verbose', kind: 'bool', help: 'Also list skipped cases with the reason.' },
   ],
   async run(args, flags) {
     if (args.length === 0) {
-      process.stderr.write('flint: error: required argument \'file\' not provided\n');
+      process.stderr.write("flint: error: required argument 'file' not provided\n");
       return 2;
     }
     const features = (flags.get('enable-feature') as string[]).flatMap((f) => f.split(','));
@@ -24,7 +28,8 @@ registerSubcommand({
       const r = await runTestFile(file, { enableExperimentalFunctions });
       for (const c of r.cases) {
         if (c.status === 'failed') process.stdout.write(`${file}:${c.line}: ${c.message ?? 'failed'}\n`);
-        else if (c.status === 'skipped' && flags.get('verbose')) process.stdout.write(`${file}:${c.line}: skipped: ${c.message ?? ''}\n`);
+        else if (c.status === 'skipped' && flags.get('verbose'))
+          process.stdout.write(`${file}:${c.line}: skipped: ${c.message ?? ''}\n`);
       }
       passed += r.passed;
       failed += r.failed;

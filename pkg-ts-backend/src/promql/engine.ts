@@ -53,8 +53,21 @@ export class Engine {
     return this.run(q, query, ts, ts, 0, opts);
   }
 
-  rangeQuery(q: Queryable, query: string | Expr, start: number, end: number, step: number, opts: QueryOptions = {}): Promise<QueryResult> {
-    if (!(step > 0)) return Promise.reject(new QueryError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer'));
+  rangeQuery(
+    q: Queryable,
+    query: string | Expr,
+    start: number,
+    end: number,
+    step: number,
+    opts: QueryOptions = {}
+  ): Promise<QueryResult> {
+    if (!(step > 0))
+      return Promise.reject(
+        new QueryError(
+          'bad_data',
+          'zero or negative query resolution step widths are not accepted. Try a positive integer'
+        )
+      );
     if (end < start) return Promise.reject(new QueryError('bad_data', 'end timestamp must not be before start time'));
     return this.run(q, query, start, end, step, opts);
   }
@@ -75,7 +88,10 @@ export class Engine {
       return;
     }
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new QueryError('timeout', 'query timed out in query queue')), Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => fail(new QueryError('timeout', 'query timed out in query queue')),
+        Math.max(0, deadline - Date.now())
+      );
       const onAbort = (): void => fail(new QueryError('canceled', 'query was canceled in query queue'));
       const entry = (): void => {
         clearTimeout(timer);
@@ -100,12 +116,20 @@ export class Engine {
     else this.running--;
   }
 
-  private async run(q: Queryable, query: string | Expr, start: number, end: number, step: number, opts: QueryOptions): Promise<QueryResult> {
+  private async run(
+    q: Queryable,
+    query: string | Expr,
+    start: number,
+    end: number,
+    step: number,
+    opts: QueryOptions
+  ): Promise<QueryResult> {
     const text = typeof query === 'string' ? query : '';
     const expr = typeof query === 'string' ? this.parse(query) : query;
     const deadline = Date.now() + this.opts.timeoutMs;
     await this.acquire(opts.signal, deadline);
-    const lookback = opts.lookbackDeltaMs && opts.lookbackDeltaMs > 0 ? opts.lookbackDeltaMs : this.opts.lookbackDeltaMs;
+    const lookback =
+      opts.lookbackDeltaMs && opts.lookbackDeltaMs > 0 ? opts.lookbackDeltaMs : this.opts.lookbackDeltaMs;
     try {
       const [mint, maxt] = queryTimeRange(expr, start, end, lookback, this.opts.defaultEvalIntervalMs);
       const querier = q.querier(mint, maxt);
@@ -134,7 +158,8 @@ export class Engine {
         querier.close();
       }
     } catch (err) {
-      if (err instanceof QueryError && err.errorType === 'timeout') this.opts.logger?.warn('query timed out', { query: text, timeout_ms: this.opts.timeoutMs });
+      if (err instanceof QueryError && err.errorType === 'timeout')
+        this.opts.logger?.warn('query timed out', { query: text, timeout_ms: this.opts.timeoutMs });
       throw err;
     } finally {
       this.release();
@@ -143,10 +168,17 @@ export class Engine {
 }
 
 /** The widest [mint, maxt] any selector of the query reads, so one querier serves them all. */
-export function queryTimeRange(expr: Expr, start: number, end: number, lookback: number, defaultStep: number): [number, number] {
+export function queryTimeRange(
+  expr: Expr,
+  start: number,
+  end: number,
+  lookback: number,
+  defaultStep: number
+): [number, number] {
   let mint = Infinity;
   let maxt = -Infinity;
-  const at = (ts: number | null, so: 'start' | 'end' | null, fallback: number): number => (ts !== null ? ts : so === 'start' ? start : so === 'end' ? end : fallback);
+  const at = (ts: number | null, so: 'start' | 'end' | null, fallback: number): number =>
+    ts !== null ? ts : so === 'start' ? start : so === 'end' ? end : fallback;
   const walk = (e: Expr, s: number, t: number): void => {
     switch (e.type) {
       case 'VectorSelector':
@@ -159,7 +191,11 @@ export function queryTimeRange(expr: Expr, start: number, end: number, lookback:
       }
       case 'SubqueryExpr': {
         const step = e.step > 0 ? e.step : defaultStep;
-        walk(e.expr, at(e.timestamp, e.startOrEnd, s) - e.offset - e.range - step, at(e.timestamp, e.startOrEnd, t) - e.offset);
+        walk(
+          e.expr,
+          at(e.timestamp, e.startOrEnd, s) - e.offset - e.range - step,
+          at(e.timestamp, e.startOrEnd, t) - e.offset
+        );
         return;
       }
       case 'ParenExpr':
@@ -257,11 +293,15 @@ function windowSeries(m: MatrixValue): MatrixSeries[] {
 
 function rangeResult(v: EvalValue, times: Float64Array): Value {
   let series: StepSeries[];
-  if (v.kind === 'scalar') series = [{ metric: [], dropName: false, vals: v.vals, has: new Uint8Array(times.length).fill(1) }];
+  if (v.kind === 'scalar')
+    series = [{ metric: [], dropName: false, vals: v.vals, has: new Uint8Array(times.length).fill(1) }];
   else if (v.kind === 'vector') series = finalSeries(v.series, times.length);
   else {
     const type = v.kind === 'matrix' ? 'range vector' : 'string';
-    throw new QueryError('bad_data', `invalid expression type "${type}" for range query, must be Scalar or instant Vector`);
+    throw new QueryError(
+      'bad_data',
+      `invalid expression type "${type}" for range query, must be Scalar or instant Vector`
+    );
   }
   const out: MatrixSeries[] = [];
   for (const s of series) {

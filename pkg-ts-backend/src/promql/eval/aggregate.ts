@@ -66,7 +66,13 @@ export async function evalAggregation(ev: Evaluator, e: AggregateExpr, steps: St
   }
 }
 
-async function fold(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: Group[], steps: Steps): Promise<VectorValue> {
+async function fold(
+  ev: Evaluator,
+  e: AggregateExpr,
+  series: StepSeries[],
+  groups: Group[],
+  steps: Steps
+): Promise<VectorValue> {
   const n = steps.n;
   const out: StepSeries[] = [];
   const value = new Float64Array(n);
@@ -114,7 +120,12 @@ async function fold(ev: Evaluator, e: AggregateExpr, series: StepSeries[], group
         }
       }
     }
-    const res: StepSeries = { metric: g.metric, dropName: g.dropName, vals: new Float64Array(n), has: new Uint8Array(n) };
+    const res: StepSeries = {
+      metric: g.metric,
+      dropName: g.dropName,
+      vals: new Float64Array(n),
+      has: new Uint8Array(n),
+    };
     for (let i = 0; i < n; i++) {
       if (count[i] === 0) continue;
       res.has[i] = 1;
@@ -156,7 +167,15 @@ function kahanInto(inc: number, sum: Float64Array, c: Float64Array, i: number): 
 }
 
 /** Mean by Kahan sum, switching to an incremental mean once the sum would overflow. */
-function avgInto(v: number, sum: Float64Array, c: Float64Array, mean: Float64Array, count: Float64Array, incremental: Uint8Array, i: number): void {
+function avgInto(
+  v: number,
+  sum: Float64Array,
+  c: Float64Array,
+  mean: Float64Array,
+  count: Float64Array,
+  incremental: Uint8Array,
+  i: number
+): void {
   const n = count[i];
   if (n === 1) {
     sum[i] = v;
@@ -183,8 +202,10 @@ function avgInto(v: number, sum: Float64Array, c: Float64Array, mean: Float64Arr
 }
 
 function checkedK(p: number, op: string): number {
-  if (Number.isNaN(p)) throw new QueryError('execution', op === 'limit_ratio' ? 'Ratio value is NaN' : 'Parameter value is NaN');
-  if (op !== 'limit_ratio' && (p >= 2 ** 63 || p < -(2 ** 63))) throw new QueryError('execution', `Scalar value ${formatG(p)} overflows int64`);
+  if (Number.isNaN(p))
+    throw new QueryError('execution', op === 'limit_ratio' ? 'Ratio value is NaN' : 'Parameter value is NaN');
+  if (op !== 'limit_ratio' && (p >= 2 ** 63 || p < -(2 ** 63)))
+    throw new QueryError('execution', `Scalar value ${formatG(p)} overflows int64`);
   return p;
 }
 
@@ -194,9 +215,21 @@ function better(op: string, a: number, b: number): boolean {
   return a < b || (Number.isNaN(b) && !Number.isNaN(a));
 }
 
-async function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: Group[], param: Float64Array, steps: Steps): Promise<VectorValue> {
+async function selectK(
+  ev: Evaluator,
+  e: AggregateExpr,
+  series: StepSeries[],
+  groups: Group[],
+  param: Float64Array,
+  steps: Steps
+): Promise<VectorValue> {
   const n = steps.n;
-  const out: StepSeries[] = series.map((s) => ({ metric: s.metric, dropName: s.dropName, vals: s.vals, has: new Uint8Array(n) }));
+  const out: StepSeries[] = series.map((s) => ({
+    metric: s.metric,
+    dropName: s.dropName,
+    vals: s.vals,
+    has: new Uint8Array(n),
+  }));
   // For an instant query the order of the result matters: groups in order, best first.
   const order: number[] = [];
   let warned = false;
@@ -240,10 +273,18 @@ async function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], gr
         }
         // Replace the worst chosen one if this one is better.
         let worst = 0;
-        for (let c = 1; c < chosen.length; c++) if (better(e.op, series[chosen[worst]].vals[i], series[chosen[c]].vals[i])) worst = c;
+        for (let c = 1; c < chosen.length; c++)
+          if (better(e.op, series[chosen[worst]].vals[i], series[chosen[c]].vals[i])) worst = c;
         if (better(e.op, v, series[chosen[worst]].vals[i])) chosen[worst] = m;
       }
-      if (e.op !== 'limitk') chosen.sort((a, b) => (better(e.op, series[a].vals[i], series[b].vals[i]) ? -1 : better(e.op, series[b].vals[i], series[a].vals[i]) ? 1 : 0));
+      if (e.op !== 'limitk')
+        chosen.sort((a, b) =>
+          better(e.op, series[a].vals[i], series[b].vals[i])
+            ? -1
+            : better(e.op, series[b].vals[i], series[a].vals[i])
+              ? 1
+              : 0
+        );
       for (const m of chosen) {
         out[m].has[i] = 1;
         if (n === 1) order.push(m);
@@ -254,14 +295,26 @@ async function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], gr
   return { kind: 'vector', series: out.filter((s) => s.has.includes(1)) };
 }
 
-async function quantileAgg(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: Group[], param: Float64Array, steps: Steps): Promise<VectorValue> {
+async function quantileAgg(
+  ev: Evaluator,
+  e: AggregateExpr,
+  series: StepSeries[],
+  groups: Group[],
+  param: Float64Array,
+  steps: Steps
+): Promise<VectorValue> {
   const n = steps.n;
   const out: StepSeries[] = [];
   let warned = false;
   const buf: number[] = [];
   for (const g of groups) {
     await ev.tick();
-    const res: StepSeries = { metric: g.metric, dropName: g.dropName, vals: new Float64Array(n), has: new Uint8Array(n) };
+    const res: StepSeries = {
+      metric: g.metric,
+      dropName: g.dropName,
+      vals: new Float64Array(n),
+      has: new Uint8Array(n),
+    };
     for (let i = 0; i < n; i++) {
       buf.length = 0;
       for (const m of g.members) if (series[m].has[i]) buf.push(series[m].vals[i]);
@@ -290,7 +343,9 @@ export function formatFloatPlain(v: number): string {
   const exp = Number(expStr);
   const neg = mant.startsWith('-');
   const digits = mant.replace('-', '').replace('.', '');
-  const pointAt = (mant.replace('-', '').indexOf('.') === -1 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.')) + exp;
+  const pointAt =
+    (mant.replace('-', '').indexOf('.') === -1 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.')) +
+    exp;
   let res: string;
   if (pointAt <= 0) res = '0.' + '0'.repeat(-pointAt) + digits;
   else if (pointAt >= digits.length) res = digits + '0'.repeat(pointAt - digits.length);
@@ -298,7 +353,13 @@ export function formatFloatPlain(v: number): string {
   return (neg ? '-' : '') + res;
 }
 
-function countValues(e: AggregateExpr, series: StepSeries[], groups: Group[], label: string, steps: Steps): VectorValue {
+function countValues(
+  e: AggregateExpr,
+  series: StepSeries[],
+  groups: Group[],
+  label: string,
+  steps: Steps
+): VectorValue {
   if (!isValidLabelName(label)) throw new QueryError('execution', `invalid label name ${JSON.stringify(label)}`);
   const c = new SeriesCollector(steps.n);
   for (let i = 0; i < steps.n; i++) {

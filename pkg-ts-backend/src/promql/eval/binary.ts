@@ -67,7 +67,11 @@ export async function evalBinary(ev: Evaluator, e: BinaryExpr, steps: Steps): Pr
   if (lhs.kind === 'scalar' && rhs.kind === 'scalar') {
     const vals = new Float64Array(steps.n);
     for (let i = 0; i < steps.n; i++) {
-      vals[i] = isComparison(e.op) ? (compare(e.op, lhs.vals[i], rhs.vals[i]) ? 1 : 0) : arithmetic(e.op, lhs.vals[i], rhs.vals[i]);
+      vals[i] = isComparison(e.op)
+        ? compare(e.op, lhs.vals[i], rhs.vals[i])
+          ? 1
+          : 0
+        : arithmetic(e.op, lhs.vals[i], rhs.vals[i]);
     }
     return { kind: 'scalar', vals };
   }
@@ -86,7 +90,14 @@ export async function evalBinary(ev: Evaluator, e: BinaryExpr, steps: Steps): Pr
   }
 }
 
-async function vectorScalar(ev: Evaluator, e: BinaryExpr, vec: VectorValue, scalar: Float64Array, swap: boolean, steps: Steps): Promise<VectorValue> {
+async function vectorScalar(
+  ev: Evaluator,
+  e: BinaryExpr,
+  vec: VectorValue,
+  scalar: Float64Array,
+  swap: boolean,
+  steps: Steps
+): Promise<VectorValue> {
   const cmp = isComparison(e.op);
   const dropName = !cmp || e.returnBool;
   const out: StepSeries[] = [];
@@ -132,7 +143,9 @@ function signature(metric: Labels, m: VectorMatching): string {
 }
 
 function matchedLabels(metric: Labels, m: VectorMatching): Labels {
-  return m.on ? metric.filter((l) => m.matchingLabels.includes(l.name)) : metric.filter((l) => l.name !== METRIC_NAME && !m.matchingLabels.includes(l.name));
+  return m.on
+    ? metric.filter((l) => m.matchingLabels.includes(l.name))
+    : metric.filter((l) => l.name !== METRIC_NAME && !m.matchingLabels.includes(l.name));
 }
 
 /** Prometheus's Labels.String(): every label inside the braces, the name too. */
@@ -146,10 +159,21 @@ function sigsAt(series: StepSeries[], sigs: string[], step: number): Set<string>
   return set;
 }
 
-function andUnless(op: 'and' | 'unless', lhs: VectorValue, rhs: VectorValue, m: VectorMatching, steps: Steps): VectorValue {
+function andUnless(
+  op: 'and' | 'unless',
+  lhs: VectorValue,
+  rhs: VectorValue,
+  m: VectorMatching,
+  steps: Steps
+): VectorValue {
   const lsigs = lhs.series.map((s) => signature(s.metric, m));
   const rsigs = rhs.series.map((s) => signature(s.metric, m));
-  const out: StepSeries[] = lhs.series.map((s) => ({ metric: s.metric, dropName: s.dropName, vals: s.vals, has: new Uint8Array(steps.n) }));
+  const out: StepSeries[] = lhs.series.map((s) => ({
+    metric: s.metric,
+    dropName: s.dropName,
+    vals: s.vals,
+    has: new Uint8Array(steps.n),
+  }));
   for (let i = 0; i < steps.n; i++) {
     const right = sigsAt(rhs.series, rsigs, i);
     for (let j = 0; j < lhs.series.length; j++) {
@@ -182,7 +206,14 @@ interface ResultMetric {
   key: string;
 }
 
-async function vectorVector(ev: Evaluator, e: BinaryExpr, lhs: VectorValue, rhs: VectorValue, m: VectorMatching, steps: Steps): Promise<VectorValue> {
+async function vectorVector(
+  ev: Evaluator,
+  e: BinaryExpr,
+  lhs: VectorValue,
+  rhs: VectorValue,
+  m: VectorMatching,
+  steps: Steps
+): Promise<VectorValue> {
   const cmp = isComparison(e.op);
   const changesSchema = !cmp || e.returnBool;
   const swapped = m.card === 'one-to-many';
@@ -204,7 +235,9 @@ async function vectorVector(ev: Evaluator, e: BinaryExpr, lhs: VectorValue, rhs:
       dropName = dropName || d.dropName;
     }
     if (m.card === 'one-to-one') {
-      labels = m.on ? labels.filter((l) => m.matchingLabels.includes(l.name)) : labels.filter((l) => !m.matchingLabels.includes(l.name));
+      labels = m.on
+        ? labels.filter((l) => m.matchingLabels.includes(l.name))
+        : labels.filter((l) => !m.matchingLabels.includes(l.name));
     }
     if (include.size > 0) {
       const oneMetric = one[oi].metric;
@@ -239,11 +272,16 @@ async function vectorVector(ev: Evaluator, e: BinaryExpr, lhs: VectorValue, rhs:
       // Ambiguous matches are errors even when the comparison would filter the sample out.
       const res = resultMetric(j, oi);
       if (m.card === 'one-to-one') {
-        if (matched.has(manySigs[j])) throw new QueryError('execution', 'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+        if (matched.has(manySigs[j]))
+          throw new QueryError(
+            'execution',
+            'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)'
+          );
         matched.add(manySigs[j]);
       } else {
         const k = manySigs[j] + '\x00' + res.key;
-        if (matched.has(k)) throw new QueryError('execution', 'multiple matches for labels: grouping labels must ensure unique matches');
+        if (matched.has(k))
+          throw new QueryError('execution', 'multiple matches for labels: grouping labels must ensure unique matches');
         matched.add(k);
       }
       const l = swapped ? one[oi].vals[i] : many[j].vals[i];

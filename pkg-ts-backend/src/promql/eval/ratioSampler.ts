@@ -20,7 +20,7 @@ function round(acc: bigint, input: bigint): bigint {
 }
 
 function mergeRound(acc: bigint, val: bigint): bigint {
-  return (((acc ^ round(0n, val)) * P1) & MASK) + P4 & MASK;
+  return ((((acc ^ round(0n, val)) * P1) & MASK) + P4) & MASK;
 }
 
 function u64(b: Uint8Array, i: number): bigint {
@@ -60,11 +60,11 @@ export function xxhash64(b: Uint8Array): bigint {
   h = (h + BigInt(n)) & MASK;
   for (; i + 8 <= n; i += 8) {
     h ^= round(0n, u64(b, i));
-    h = ((rotl(h, 27n) * P1) & MASK) + P4 & MASK;
+    h = (((rotl(h, 27n) * P1) & MASK) + P4) & MASK;
   }
   if (i + 4 <= n) {
     h ^= (u32(b, i) * P1) & MASK;
-    h = ((rotl(h, 23n) * P2) & MASK) + P3 & MASK;
+    h = (((rotl(h, 23n) * P2) & MASK) + P3) & MASK;
     i += 4;
   }
   for (; i < n; i++) {
@@ -107,7 +107,8 @@ const cache = new WeakMap<Labels, number>();
 export function limitRatioOffset(metric: Labels): number {
   let off = cache.get(metric);
   if (off === undefined) {
-    off = Number(xxhash64(encodeLabels(metric))) / 18446744073709551615;
+    // float64(math.MaxUint64) rounds to 2^64.
+    off = Number(xxhash64(encodeLabels(metric))) / 2 ** 64;
     cache.set(metric, off);
   }
   return off;

@@ -1,5 +1,14 @@
 // Function calls: looks the function up by name and evaluates it over all steps.
-import { compareLabels, getLabel, isValidLegacyLabelName, Label, Labels, labelsKey, METRIC_NAME, withLabel } from '../../model/labels';
+import {
+  compareLabels,
+  getLabel,
+  isValidLegacyLabelName,
+  Label,
+  Labels,
+  labelsKey,
+  METRIC_NAME,
+  withLabel,
+} from '../../model/labels';
 import { compileAnchored, Regex } from '../../model/regex';
 import { badBucketLabel, forcedMonotonicity, invalidQuantile, possibleNonCounter } from '../annotations';
 import { SeriesCollector } from '../eval/collect';
@@ -114,11 +123,21 @@ async function scalarArgs(ev: Evaluator, args: Expr[], steps: Steps): Promise<Fl
 }
 
 /** Applies f per present value; the name goes (now or at the end). */
-function mapSeries(ev: Evaluator, input: StepSeries[], steps: Steps, f: (v: number, step: number) => number | null): StepSeries[] {
+function mapSeries(
+  ev: Evaluator,
+  input: StepSeries[],
+  steps: Steps,
+  f: (v: number, step: number) => number | null
+): StepSeries[] {
   const out: StepSeries[] = [];
   for (const ser of input) {
     const { metric, dropName } = ev.dropName(ser.metric);
-    const res: StepSeries = { metric, dropName: dropName || ser.dropName, vals: new Float64Array(steps.n), has: new Uint8Array(steps.n) };
+    const res: StepSeries = {
+      metric,
+      dropName: dropName || ser.dropName,
+      vals: new Float64Array(steps.n),
+      has: new Uint8Array(steps.n),
+    };
     let any = false;
     for (let i = 0; i < steps.n; i++) {
       if (!ser.has[i]) continue;
@@ -188,14 +207,28 @@ function absentLabels(arg: Expr): Labels {
 
 async function absent(ev: Evaluator, call: Call, steps: Steps): Promise<VectorValue> {
   const v = await ev.evalVector(call.args[0], steps);
-  const res: StepSeries = { metric: absentLabels(call.args[0]), dropName: false, vals: new Float64Array(steps.n).fill(1), has: new Uint8Array(steps.n).fill(1) };
+  const res: StepSeries = {
+    metric: absentLabels(call.args[0]),
+    dropName: false,
+    vals: new Float64Array(steps.n).fill(1),
+    has: new Uint8Array(steps.n).fill(1),
+  };
   for (const ser of v.series) for (let i = 0; i < steps.n; i++) if (ser.has[i]) res.has[i] = 0;
   return { kind: 'vector', series: res.has.includes(1) ? [res] : [] };
 }
 
 /** Calls f for every step window of every series of a range vector. */
 function forEachWindow(m: MatrixValue, steps: Steps, f: (seriesIndex: number, step: number, w: Window) => void): void {
-  const w: Window = { ts: new Float64Array(0), vs: new Float64Array(0), from: 0, to: 0, rangeStart: 0, rangeEnd: 0, stepTime: 0, scalars: [] };
+  const w: Window = {
+    ts: new Float64Array(0),
+    vs: new Float64Array(0),
+    from: 0,
+    to: 0,
+    rangeStart: 0,
+    rangeEnd: 0,
+    stepTime: 0,
+    scalars: [],
+  };
   m.series.forEach((ser, si) => {
     w.ts = ser.ts;
     w.vs = ser.vs;
@@ -223,7 +256,12 @@ function forEachWindow(m: MatrixValue, steps: Steps, f: (seriesIndex: number, st
 
 async function absentOverTime(ev: Evaluator, call: Call, steps: Steps): Promise<VectorValue> {
   const m = await ev.evalMatrix(call.args[0], steps);
-  const res: StepSeries = { metric: absentLabels(call.args[0]), dropName: false, vals: new Float64Array(steps.n).fill(1), has: new Uint8Array(steps.n).fill(1) };
+  const res: StepSeries = {
+    metric: absentLabels(call.args[0]),
+    dropName: false,
+    vals: new Float64Array(steps.n).fill(1),
+    has: new Uint8Array(steps.n).fill(1),
+  };
   forEachWindow(m, steps, (_si, i, w) => {
     if (w.to > w.from) res.has[i] = 0;
   });
@@ -250,7 +288,12 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
       lastSeries = si;
       const ser = m.series[si];
       const named = keepName ? { metric: ser.metric, dropName: false } : ev.dropName(ser.metric);
-      current = { metric: named.metric, dropName: named.dropName || ser.dropName, vals: new Float64Array(steps.n), has: new Uint8Array(steps.n) };
+      current = {
+        metric: named.metric,
+        dropName: named.dropName || ser.dropName,
+        vals: new Float64Array(steps.n),
+        has: new Uint8Array(steps.n),
+      };
       out.push(current);
     }
     if (w.to === w.from) return;
@@ -275,7 +318,13 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
     current!.has[i] = 1;
   });
   for (const n of nonCounterNames) ev.annotations.info(possibleNonCounter(n), call.args[matrixIndex].pos);
-  return { kind: 'vector', series: mergeAfterRelabel(out.filter((x) => x.has.includes(1)), steps.n) };
+  return {
+    kind: 'vector',
+    series: mergeAfterRelabel(
+      out.filter((x) => x.has.includes(1)),
+      steps.n
+    ),
+  };
 }
 
 function checkedRegex(source: string, fn: string): Regex {
@@ -297,7 +346,11 @@ async function stringArg(ev: Evaluator, e: Expr, steps: Steps): Promise<string> 
 }
 
 /** Re-labels each series once; series that end up sharing labels merge, clashing on a step is an error. */
-function relabel(input: StepSeries[], steps: Steps, f: (ser: StepSeries) => { metric: Labels; dropName: boolean }): StepSeries[] {
+function relabel(
+  input: StepSeries[],
+  steps: Steps,
+  f: (ser: StepSeries) => { metric: Labels; dropName: boolean }
+): StepSeries[] {
   const c = new SeriesCollector(steps.n);
   for (const ser of input) {
     const { metric, dropName } = f(ser);
@@ -312,7 +365,8 @@ async function labelReplace(ev: Evaluator, call: Call, steps: Steps): Promise<Ve
   const replacement = await stringArg(ev, call.args[2], steps);
   const src = await stringArg(ev, call.args[3], steps);
   const re = checkedRegex(await stringArg(ev, call.args[4], steps), 'label_replace');
-  if (!isValidLabelName(dst)) throw new QueryError('execution', `invalid destination label name in label_replace(): ${dst}`);
+  if (!isValidLabelName(dst))
+    throw new QueryError('execution', `invalid destination label name in label_replace(): ${dst}`);
   const series = relabel(input.series, steps, (ser) => {
     const m = re.exec(getLabel(ser.metric, src));
     if (!m) return { metric: ser.metric, dropName: ser.dropName };
@@ -328,8 +382,10 @@ async function labelJoin(ev: Evaluator, call: Call, steps: Steps): Promise<Vecto
   const sep = await stringArg(ev, call.args[2], steps);
   const srcs: string[] = [];
   for (const a of call.args.slice(3)) srcs.push(await stringArg(ev, a, steps));
-  if (!isValidLabelName(dst)) throw new QueryError('execution', `invalid destination label name in label_join(): ${dst}`);
-  for (const src of srcs) if (!isValidLabelName(src)) throw new QueryError('execution', `invalid source label name in label_join(): ${src}`);
+  if (!isValidLabelName(dst))
+    throw new QueryError('execution', `invalid destination label name in label_join(): ${dst}`);
+  for (const src of srcs)
+    if (!isValidLabelName(src)) throw new QueryError('execution', `invalid source label name in label_join(): ${src}`);
   const series = relabel(input.series, steps, (ser) => {
     const value = srcs.map((src) => getLabel(ser.metric, src)).join(sep);
     return { metric: withLabel(ser.metric, dst, value), dropName: ser.dropName && dst !== METRIC_NAME };

@@ -5,7 +5,11 @@
  * Regexp.Expand does: a name is the longest run of letters, digits and underscores, and an
  * unknown group expands to nothing.
  */
-export function expandTemplate(template: string, groups: (string | undefined)[], named: Record<string, string | undefined> | undefined): string {
+export function expandTemplate(
+  template: string,
+  groups: (string | undefined)[],
+  named: Record<string, string | undefined> | undefined
+): string {
   let out = '';
   for (let i = 0; i < template.length; i++) {
     const ch = template[i];

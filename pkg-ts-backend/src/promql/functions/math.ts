@@ -1,7 +1,6 @@
 // Element-wise functions on instant vectors: f(value, scalar args at the step).
 export type ElementFunction = (v: number, scalars: number[]) => number;
 
-
 function sgn(v: number): number {
   if (v < 0) return -1;
   if (v > 0) return 1;
@@ -46,11 +45,13 @@ export const ELEMENT_FUNCTIONS: Record<string, ElementFunction> = {
 export const DATE_FUNCTIONS: Record<string, (d: Date) => number> = {
   day_of_month: (d) => d.getUTCDate(),
   day_of_week: (d) => d.getUTCDay(),
-  day_of_year: (d) => Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000) + 1,
+  day_of_year: (d) =>
+    Math.floor(
+      (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000
+    ) + 1,
   days_in_month: (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(),
   hour: (d) => d.getUTCHours(),
   minute: (d) => d.getUTCMinutes(),
   month: (d) => d.getUTCMonth() + 1,
   year: (d) => d.getUTCFullYear(),
 };
-

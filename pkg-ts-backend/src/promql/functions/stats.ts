@@ -28,7 +28,13 @@ export function quantile(q: number, values: number[]): number {
  * Least-squares fit of v over (t - interceptTime) seconds for samples [from, to). Returns
  * [slope, intercept].
  */
-export function linearRegression(ts: Float64Array, vs: Float64Array, from: number, to: number, interceptTime: number): [number, number] {
+export function linearRegression(
+  ts: Float64Array,
+  vs: Float64Array,
+  from: number,
+  to: number,
+  interceptTime: number
+): [number, number] {
   const sumX = new KahanSum();
   const sumY = new KahanSum();
   const sumXY = new KahanSum();

@@ -37,23 +37,34 @@ export function compareVector(cmd: EvalCommand, samples: readonly Sample[], orde
     const key = labelsKey(s.metric);
     const exp = expected.get(key);
     if (!exp) return `unexpected metric ${labelsString(s.metric)} in result, has value ${fmt(s.v)}`;
-    if (ordered && exp.pos !== pos) return `expected metric ${labelsString(s.metric)} with ${fmt(exp.value)} at position ${exp.pos + 1} but was at ${pos + 1}`;
-    if (!floatsEqual(s.v, exp.value)) return `expected ${fmt(exp.value)} for ${labelsString(s.metric)} but got ${fmt(s.v)}`;
+    if (ordered && exp.pos !== pos)
+      return `expected metric ${labelsString(s.metric)} with ${fmt(exp.value)} at position ${exp.pos + 1} but was at ${pos + 1}`;
+    if (!floatsEqual(s.v, exp.value))
+      return `expected ${fmt(exp.value)} for ${labelsString(s.metric)} but got ${fmt(s.v)}`;
     seen.add(key);
   }
-  for (const [key, exp] of expected) if (!seen.has(key)) return `expected metric ${labelsString(exp.labels)} with ${fmt(exp.value)} not found`;
+  for (const [key, exp] of expected)
+    if (!seen.has(key)) return `expected metric ${labelsString(exp.labels)} with ${fmt(exp.value)} not found`;
   return null;
 }
 
 /** Checks a matrix: sorted by labels, every expected series with exactly its points. */
-export function compareMatrix(cmd: EvalCommand, series: readonly MatrixSeries[], start: number, end: number, step: number): string | null {
+export function compareMatrix(
+  cmd: EvalCommand,
+  series: readonly MatrixSeries[],
+  start: number,
+  end: number,
+  step: number
+): string | null {
   for (let i = 1; i < series.length; i++) {
-    if (compareLabels(series[i - 1].metric, series[i].metric) >= 0) return `matrix result is not sorted by labels: ${labelsString(series[i - 1].metric)} before ${labelsString(series[i].metric)}`;
+    if (compareLabels(series[i - 1].metric, series[i].metric) >= 0)
+      return `matrix result is not sorted by labels: ${labelsString(series[i - 1].metric)} before ${labelsString(series[i].metric)}`;
   }
   const nSteps = step > 0 ? Math.floor((end - start) / step) + 1 : 1;
   const expected = new Map<string, { labels: Labels; ts: number[]; vs: number[] }>();
   for (const e of cmd.expected) {
-    if (e.values.length > nSteps) return `expected ${e.values.length} points for ${labelsString(e.labels)} (line ${e.line}) but the range has only ${nSteps} steps`;
+    if (e.values.length > nSteps)
+      return `expected ${e.values.length} points for ${labelsString(e.labels)} (line ${e.line}) but the range has only ${nSteps} steps`;
     const ts: number[] = [];
     const vs: number[] = [];
     e.values.forEach((v, i) => {
@@ -67,15 +78,18 @@ export function compareMatrix(cmd: EvalCommand, series: readonly MatrixSeries[],
   for (const s of series) {
     const key = labelsKey(s.metric);
     const exp = expected.get(key);
-    if (!exp) return `unexpected metric ${labelsString(s.metric)} in result, has ${s.ts.length} float points [${s.vs.map(fmt).join(' ')}]`;
+    if (!exp)
+      return `unexpected metric ${labelsString(s.metric)} in result, has ${s.ts.length} float points [${s.vs.map(fmt).join(' ')}]`;
     seen.add(key);
     if (exp.ts.length !== s.ts.length) {
       const got = s.ts.map((t, i) => `${fmt(s.vs[i])}@${t}`).join(' ');
       return `expected ${exp.ts.length} float points for ${labelsString(s.metric)}, but got ${s.ts.length}: [${got}]`;
     }
     for (let i = 0; i < s.ts.length; i++) {
-      if (s.ts[i] !== exp.ts[i]) return `expected float value at index ${i} for ${labelsString(s.metric)} to have timestamp ${exp.ts[i]}, but it had timestamp ${s.ts[i]} (result has ${s.ts.length} float points)`;
-      if (!floatsEqual(s.vs[i], exp.vs[i])) return `expected float value at index ${i} (t=${s.ts[i]}) for ${labelsString(s.metric)} to be ${fmt(exp.vs[i])}, but got ${fmt(s.vs[i])}`;
+      if (s.ts[i] !== exp.ts[i])
+        return `expected float value at index ${i} for ${labelsString(s.metric)} to have timestamp ${exp.ts[i]}, but it had timestamp ${s.ts[i]} (result has ${s.ts.length} float points)`;
+      if (!floatsEqual(s.vs[i], exp.vs[i]))
+        return `expected float value at index ${i} (t=${s.ts[i]}) for ${labelsString(s.metric)} to be ${fmt(exp.vs[i])}, but got ${fmt(s.vs[i])}`;
     }
   }
   for (const [key, exp] of expected) if (!seen.has(key)) return `expected metric ${labelsString(exp.labels)} not found`;
@@ -83,7 +97,11 @@ export function compareMatrix(cmd: EvalCommand, series: readonly MatrixSeries[],
 }
 
 /** Compares any result value with the command's expectations. */
-export function compareValue(cmd: EvalCommand, value: Value, range: { start: number; end: number; step: number } | null): string | null {
+export function compareValue(
+  cmd: EvalCommand,
+  value: Value,
+  range: { start: number; end: number; step: number } | null
+): string | null {
   switch (value.type) {
     case 'scalar':
       if (cmd.scalar === null) return `expected vector or matrix result, but got scalar ${fmt(value.v)}`;

@@ -26,9 +26,15 @@ export interface FileResult {
   skipped: number;
 }
 
-export async function runTestFile(file: string, opts: { enableExperimentalFunctions: boolean; newStorage?: () => Storage }): Promise<FileResult> {
+export async function runTestFile(
+  file: string,
+  opts: { enableExperimentalFunctions: boolean; newStorage?: () => Storage }
+): Promise<FileResult> {
   const engine = new Engine(testEngineOptions(opts.enableExperimentalFunctions));
-  const cases = await runScript(readFileSync(file, 'utf8'), { engine, newStorage: opts.newStorage ?? (() => new MemoryStorage()) });
+  const cases = await runScript(readFileSync(file, 'utf8'), {
+    engine,
+    newStorage: opts.newStorage ?? (() => new MemoryStorage()),
+  });
   const count = (s: CaseResult['status']): number => cases.filter((c) => c.status === s).length;
   return { file, cases, passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
 }

@@ -18,10 +18,14 @@ const CORE_FILES = [
 ];
 
 describe('upstream promqltest files', () => {
-  it.each(CORE_FILES)('%s.test passes every case it can run', async (name) => {
-    const r = await runTestFile(join(__dirname, 'testdata', `${name}.test`), { enableExperimentalFunctions: true });
-    const failures = r.cases.filter((c) => c.status === 'failed').map((c) => `${name}.test:${c.line}: ${c.message}`);
-    expect(failures).toEqual([]);
-    expect(r.passed).toBeGreaterThan(0);
-  }, 60_000);
+  it.each(CORE_FILES)(
+    '%s.test passes every case it can run',
+    async (name) => {
+      const r = await runTestFile(join(__dirname, 'testdata', `${name}.test`), { enableExperimentalFunctions: true });
+      const failures = r.cases.filter((c) => c.status === 'failed').map((c) => `${name}.test:${c.line}: ${c.message}`);
+      expect(failures).toEqual([]);
+      expect(r.passed).toBeGreaterThan(0);
+    },
+    60_000
+  );
 });

@@ -83,7 +83,13 @@ async function load(state: RunState, cmd: LoadCommand): Promise<string | null> {
       if (cmd.withNhcb) {
         const name = getLabel(s.labels, METRIC_NAME);
         const m = /^(.*)_(bucket|count|sum)$/.exec(name);
-        if (m) state.histogramSeries.push([{ name: METRIC_NAME, value: m[1] }, ...s.labels.filter((l) => l.name !== METRIC_NAME && l.name !== 'le')].sort((a, b) => (a.name < b.name ? -1 : 1)));
+        if (m)
+          state.histogramSeries.push(
+            [
+              { name: METRIC_NAME, value: m[1] },
+              ...s.labels.filter((l) => l.name !== METRIC_NAME && l.name !== 'le'),
+            ].sort((a, b) => (a.name < b.name ? -1 : 1))
+          );
       }
     }
     await app.commit();
@@ -142,7 +148,8 @@ function atModifierCases(exprText: string, ts: number): { expr: string; t: numbe
         if (n.timestamp === null && n.startOrEnd === null) n.timestamp = ts;
         return;
       case 'MatrixSelector':
-        if (n.vectorSelector.timestamp === null && n.vectorSelector.startOrEnd === null) n.vectorSelector.timestamp = ts;
+        if (n.vectorSelector.timestamp === null && n.vectorSelector.startOrEnd === null)
+          n.vectorSelector.timestamp = ts;
         return;
       case 'SubqueryExpr':
         // Selectors inside a subquery keep their own timing; the subquery itself is pinned.
@@ -181,24 +188,37 @@ function matches(exp: AnnotationExpectation, text: string): boolean {
   return new RegExp(exp.text).test(text);
 }
 
-function checkAnnotationKind(kind: string, expected: AnnotationExpectation[] | null, forbid: boolean, got: readonly string[]): string | null {
+function checkAnnotationKind(
+  kind: string,
+  expected: AnnotationExpectation[] | null,
+  forbid: boolean,
+  got: readonly string[]
+): string | null {
   if (forbid && got.length > 0) return `unexpected ${kind} annotations: ${got.join('; ')}`;
   if (!expected) return null;
   if (got.length === 0) return `expected ${kind} annotations but got none`;
-  for (const exp of expected) if (!got.some((g) => matches(exp, g))) return `expected ${kind} annotation matching ${exp.kind} ${JSON.stringify(exp.text)} but got: ${got.join('; ')}`;
-  for (const g of got) if (!expected.some((exp) => matches(exp, g))) return `unexpected ${kind} annotation ${JSON.stringify(g)}`;
+  for (const exp of expected)
+    if (!got.some((g) => matches(exp, g)))
+      return `expected ${kind} annotation matching ${exp.kind} ${JSON.stringify(exp.text)} but got: ${got.join('; ')}`;
+  for (const g of got)
+    if (!expected.some((exp) => matches(exp, g))) return `unexpected ${kind} annotation ${JSON.stringify(g)}`;
   return null;
 }
 
 function checkAnnotations(cmd: EvalCommand, res: QueryResult): string | null {
-  return checkAnnotationKind('warning', cmd.warn, cmd.noWarn, res.warnings) ?? checkAnnotationKind('info', cmd.info, cmd.noInfo, res.infos);
+  return (
+    checkAnnotationKind('warning', cmd.warn, cmd.noWarn, res.warnings) ??
+    checkAnnotationKind('info', cmd.info, cmd.noInfo, res.infos)
+  );
 }
 
 function checkFailure(cmd: EvalCommand, err: Error): string | null {
   const f = cmd.fail!;
   const msg = err.message;
-  if (f.kind === 'msg' && msg.trim() !== f.text) return `expected error ${JSON.stringify(f.text)} but got ${JSON.stringify(msg)}`;
-  if (f.kind === 'regex' && !new RegExp(f.text).test(msg)) return `expected error matching ${JSON.stringify(f.text)} but got ${JSON.stringify(msg)}`;
+  if (f.kind === 'msg' && msg.trim() !== f.text)
+    return `expected error ${JSON.stringify(f.text)} but got ${JSON.stringify(msg)}`;
+  if (f.kind === 'regex' && !new RegExp(f.text).test(msg))
+    return `expected error matching ${JSON.stringify(f.text)} but got ${JSON.stringify(msg)}`;
   return null;
 }
 
@@ -211,7 +231,8 @@ async function runEval(engine: Engine, state: RunState, cmd: EvalCommand): Promi
   } catch (err) {
     return fail(`error parsing ${JSON.stringify(cmd.expr)}: ${(err as Error).message}`);
   }
-  if (readsHistograms(parsed, state.histogramSeries)) return { line: cmd.line, status: 'skipped', message: 'reads native histogram series' };
+  if (readsHistograms(parsed, state.histogramSeries))
+    return { line: cmd.line, status: 'skipped', message: 'reads native histogram series' };
   try {
     const err = cmd.instant ? await runInstant(engine, state.storage, cmd) : await runRange(engine, state.storage, cmd);
     return err ? fail(err) : { line: cmd.line, status: 'passed' };
@@ -236,7 +257,8 @@ async function runRange(engine: Engine, storage: Storage, cmd: EvalCommand): Pro
 
 async function runInstant(engine: Engine, storage: Storage, cmd: EvalCommand): Promise<string | null> {
   const queries = [{ expr: cmd.expr, t: cmd.start }, ...atModifierCases(cmd.expr, cmd.start)];
-  const noRangeCheck = /\b(start|end|range|step)\(\)/.test(cmd.expr) || cmd.expectString !== null || cmd.rangeVector !== null;
+  const noRangeCheck =
+    /\b(start|end|range|step)\(\)/.test(cmd.expr) || cmd.expectString !== null || cmd.rangeVector !== null;
   for (const q of queries) {
     const where = q.expr === cmd.expr && q.t === cmd.start ? '' : ` (as ${JSON.stringify(q.expr)} at ${q.t}ms)`;
     let res: QueryResult;
@@ -269,12 +291,15 @@ async function runInstant(engine: Engine, storage: Storage, cmd: EvalCommand): P
       if (i >= 0) samples.push({ metric: s.metric, t: q.t, v: s.vs[i] });
     }
     for (let i = 1; i < rr.value.series.length; i++) {
-      if (compareLabels(rr.value.series[i - 1].metric, rr.value.series[i].metric) >= 0) return `range mode result is not sorted by labels${where}`;
+      if (compareLabels(rr.value.series[i - 1].metric, rr.value.series[i].metric) >= 0)
+        return `range mode result is not sorted by labels${where}`;
     }
-    const asValue = res.value.type === 'scalar' ? { type: 'scalar' as const, t: q.t, v: samples[0]?.v ?? NaN } : { type: 'vector' as const, samples };
+    const asValue =
+      res.value.type === 'scalar'
+        ? { type: 'scalar' as const, t: q.t, v: samples[0]?.v ?? NaN }
+        : { type: 'vector' as const, samples };
     const cmp2 = compareValue({ ...cmd, ordered: false }, asValue, null);
     if (cmp2) return `${cmp2} (in range mode${where})`;
   }
   return null;
 }
-

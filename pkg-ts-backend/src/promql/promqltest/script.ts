@@ -117,7 +117,8 @@ function unquote(s: string, line: number): string {
 /** parseNumber of the runner: Go integers with base prefixes, or floats incl. Inf and NaN. */
 export function parseScalarLine(s: string): number | null {
   if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(s)) return s.startsWith('-') ? -Number(s.slice(1)) : Number(s.replace('+', ''));
-  if (/^[+-]?0[oO][0-7]+$/.test(s) || /^[+-]?0[bB][01]+$/.test(s)) return s.startsWith('-') ? -Number(s.slice(1)) : Number(s.replace('+', ''));
+  if (/^[+-]?0[oO][0-7]+$/.test(s) || /^[+-]?0[bB][01]+$/.test(s))
+    return s.startsWith('-') ? -Number(s.slice(1)) : Number(s.replace('+', ''));
   if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
   if (/^[+-]?nan$/i.test(s)) return NaN;
   if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) return Number(s);
@@ -208,7 +209,8 @@ function parseEval(lines: string[], at: number): [EvalCommand, number] {
     cmd.end = duration(rm[3], line);
     cmd.step = duration(rm[4], line);
     cmd.expr = rm[5];
-    if (cmd.end < cmd.start) throw new ScriptError(line, 'invalid test definition, end timestamp before start timestamp');
+    if (cmd.end < cmd.start)
+      throw new ScriptError(line, 'invalid test definition, end timestamp before start timestamp');
   } else throw new ScriptError(line, `invalid evaluation command "${header}"`);
   if (modifier === 'fail') cmd.fail = { kind: 'any', text: '' };
   if (modifier === 'ordered') cmd.ordered = true;
@@ -241,7 +243,9 @@ function parseEval(lines: string[], at: number): [EvalCommand, number] {
       }
       const em = EXPECT_LINE.exec(l);
       if (!em) throw new ScriptError(lno, `invalid expect statement "${l}"`);
-      const exp: AnnotationExpectation = em[2] ? { kind: em[2] as 'msg' | 'regex', text: em[3].trim() } : { kind: 'any', text: '' };
+      const exp: AnnotationExpectation = em[2]
+        ? { kind: em[2] as 'msg' | 'regex', text: em[3].trim() }
+        : { kind: 'any', text: '' };
       switch (em[1]) {
         case 'ordered':
           cmd.ordered = true;
@@ -273,9 +277,11 @@ function parseEval(lines: string[], at: number): [EvalCommand, number] {
     }
     if (l.includes('{{')) cmd.skip = 'expects native histogram values';
     const s = parseSeriesLine(l, lno);
-    if (cmd.instant && !cmd.rangeVector && s.values.length > 1) throw new ScriptError(lno, 'expecting multiple values in instant evaluation not allowed');
+    if (cmd.instant && !cmd.rangeVector && s.values.length > 1)
+      throw new ScriptError(lno, 'expecting multiple values in instant evaluation not allowed');
     cmd.expected.push({ labels: s.labels, values: s.values, line: lno });
   }
-  if ((cmd.warn && cmd.noWarn) || (cmd.info && cmd.noInfo)) throw new ScriptError(line, 'conflicting expect lines for annotations');
+  if ((cmd.warn && cmd.noWarn) || (cmd.info && cmd.noInfo))
+    throw new ScriptError(line, 'conflicting expect lines for annotations');
   return [cmd, i];
 }
