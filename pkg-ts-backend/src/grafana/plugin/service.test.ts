@@ -179,6 +179,21 @@ describe('Grafana plugin service', () => {
     expect(metrics).toMatch(/flint_grafana_plugin_queries_total\{outcome="success",from_alert="true"\} [1-9]/);
   });
 
+  it('runs both an instant and a range query for one model, and names table values per query', async () => {
+    const ctx = pluginContext({ url: upstream.url });
+    const both = dataQuery('BOTH', { expr: 'up', instant: true, range: true }, now - 60_000, now, {
+      intervalMS: 15_000,
+    });
+    const tableA = dataQuery('TA', { expr: 'up', instant: true, format: 'table' }, now - 60_000, now);
+    const tableB = dataQuery('TB', { expr: 'up', instant: true, format: 'table' }, now - 60_000, now);
+    const { responses } = await client.queryData({ pluginContext: ctx, headers: {}, queries: [both, tableA, tableB] });
+    const kinds = responses.BOTH.frames.map((f) => decodeFrameArrow(f).meta?.custom);
+    expect(kinds).toEqual([{ resultType: 'vector' }, { resultType: 'vector' }, { resultType: 'matrix' }]);
+    const table = decodeFrameArrow(responses.TB.frames[0]);
+    expect(table.fields.map((f) => f.name)).toEqual(['Time', '__name__', 'job', 'Value #TB']);
+    expect(table.fields[3].values).toEqual([1, 0]);
+  });
+
   it('keeps each error in its own query response', async () => {
     const ctx = pluginContext({ url: upstream.url });
     const queries = [
