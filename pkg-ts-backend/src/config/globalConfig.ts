@@ -46,12 +46,16 @@ export function readGlobal(r: YamlReader, node: Node | null, dir: string): Globa
   const g = defaultGlobalConfig();
   let intervalMs = 0;
   let timeoutMs = 0;
+  let timeoutNode: Node | null = null;
   let evaluationMs = 0;
   let protocols: string[] | undefined;
   const labels: [string, string, Node | null][] = [];
   r.struct(node, 'config.GlobalConfig', {
     scrape_interval: (v) => (intervalMs = r.duration(v)),
-    scrape_timeout: (v) => (timeoutMs = r.duration(v)),
+    scrape_timeout: (v) => {
+      timeoutMs = r.duration(v);
+      timeoutNode = v;
+    },
     scrape_protocols: (v) => (protocols = r.stringList(v)),
     evaluation_interval: (v) => (evaluationMs = r.duration(v)),
     rule_query_offset: (v) => (g.ruleQueryOffsetMs = r.duration(v)),
@@ -80,7 +84,7 @@ export function readGlobal(r: YamlReader, node: Node | null, dir: string): Globa
   }
   g.externalLabels = labelsFromPairs(external);
   g.scrapeIntervalMs = intervalMs || DEFAULT_SCRAPE_INTERVAL_MS;
-  if (timeoutMs > g.scrapeIntervalMs) r.fail(node, 'global scrape timeout greater than scrape interval');
+  if (timeoutMs > g.scrapeIntervalMs) r.fail(timeoutNode, 'global scrape timeout greater than scrape interval');
   g.scrapeTimeoutMs = timeoutMs || Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, g.scrapeIntervalMs);
   g.evaluationIntervalMs = evaluationMs || DEFAULT_EVALUATION_INTERVAL_MS;
   if (protocols !== undefined) {

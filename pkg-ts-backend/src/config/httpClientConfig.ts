@@ -132,13 +132,14 @@ function readHeaders(r: YamlReader, node: Node | null): Record<string, string[]>
   if (node === null) return out;
   const map = r.stringMapOfNodes(node, 'config.Headers');
   for (const [name, value] of map) {
-    const values: string[] = [];
+    let values: string[] = [];
+    let secrets: string[] = [];
     r.struct(value, 'config.Header', {
-      values: (v) => values.push(...r.stringList(v)),
-      secrets: (v) => values.push(...r.stringList(v)),
+      values: (v) => (values = r.stringList(v)),
+      secrets: (v) => (secrets = r.stringList(v)),
       files: (v) => r.fail(v, 'http_headers files are not supported by flint; use values or secrets'),
     });
-    out[name] = values;
+    out[name] = [...values, ...secrets];
   }
   return out;
 }

@@ -183,6 +183,23 @@ scrape_configs:
   });
 });
 
+test('every kind of secret is redacted, comments and other values stay', () => {
+  const c = parse(`# my config
+scrape_configs:
+  - job_name: a
+    authorization: {credentials: tok-1}
+    tls_config: {key: "-----BEGIN KEY-----", cert_file: c.pem, server_name: s}
+    http_headers:
+      X-Key: {secrets: [sec-1], values: [plain]}
+remote_write:
+  - url: http://rw/
+    bearer_token: tok-2
+`);
+  for (const secret of ['tok-1', 'BEGIN KEY', 'sec-1', 'tok-2']) expect(c.redacted).not.toContain(secret);
+  for (const kept of ['# my config', 'server_name: s', 'plain', 'http://rw/']) expect(c.redacted).toContain(kept);
+  expect(c.scrapeConfigs[0].httpClient.httpHeaders).toEqual({ 'X-Key': ['plain', 'sec-1'] });
+});
+
 describe('errors', () => {
   test('unknown field names line and type', () => {
     expect(errorOf('scrape_configs:\n  - job_name: a\n\n    scrape_intervall: 5s\n')).toBe(
@@ -209,8 +226,8 @@ describe('errors', () => {
   });
 
   test('timeout greater than interval', () => {
-    expect(errorOf('scrape_configs:\n  - job_name: x\n    scrape_interval: 5s\n    scrape_timeout: 10s\n')).toContain(
-      'scrape timeout greater than scrape interval for scrape config with job name "x"'
+    expect(errorOf('scrape_configs:\n  - job_name: x\n    scrape_interval: 5s\n    scrape_timeout: 10s\n')).toBe(
+      'parsing YAML file flint.yml: line 4: scrape timeout greater than scrape interval for scrape config with job name "x"'
     );
     expect(errorOf('global: {scrape_interval: 5s, scrape_timeout: 6s}')).toContain('global scrape timeout greater than scrape interval');
   });

@@ -35,6 +35,7 @@ export function readScrapeConfig(r: YamlReader, node: Node | null, global: Globa
   let jobName = '';
   let intervalMs = 0;
   let timeoutMs = 0;
+  let timeoutNode: Node | null = null;
   let protocols: string[] | undefined;
   let fallback: string | undefined;
   let metricsPath = '/metrics';
@@ -57,7 +58,10 @@ export function readScrapeConfig(r: YamlReader, node: Node | null, global: Globa
     track_timestamps_staleness: (v) => (trackTimestampsStaleness = r.bool(v)),
     params: (v) => (params = r.stringListMap(v)),
     scrape_interval: (v) => (intervalMs = r.duration(v)),
-    scrape_timeout: (v) => (timeoutMs = r.duration(v)),
+    scrape_timeout: (v) => {
+      timeoutMs = r.duration(v);
+      timeoutNode = v;
+    },
     scrape_protocols: (v) => (protocols = r.stringList(v)),
     fallback_scrape_protocol: (v) => (fallback = r.string(v) || undefined),
     metrics_path: (v) => (metricsPath = r.string(v) || '/metrics'),
@@ -95,7 +99,7 @@ export function readScrapeConfig(r: YamlReader, node: Node | null, global: Globa
   const metricRelabelConfigs = readRelabelConfigs(r, metricRelabelNode, nameScheme, 'empty or null metric relabeling rule in scrape config');
 
   if (intervalMs === 0) intervalMs = global.scrapeIntervalMs;
-  if (timeoutMs > intervalMs) fail(`scrape timeout greater than scrape interval for scrape config with job name ${JSON.stringify(jobName)}`);
+  if (timeoutMs > intervalMs) r.fail(timeoutNode, `scrape timeout greater than scrape interval for scrape config with job name ${JSON.stringify(jobName)}`);
   if (timeoutMs === 0) timeoutMs = Math.min(global.scrapeTimeoutMs, intervalMs);
   for (const k of Object.keys(limits) as (keyof typeof limits)[]) if (limits[k] === 0) limits[k] = global[k];
   const scrapeProtocols = protocols ?? global.scrapeProtocols;
