@@ -232,5 +232,10 @@ describe('parser fuzzing', () => {
     expect(() => parseExpr(deep(100000))).toThrow('expression nesting too deep (more than 500 levels)');
     expect(() => parseExpr('-'.repeat(100000) + '1')).toThrow(ParseError);
     expect(() => parseExpr(Array(100000).fill('1').join(' ^ '))).toThrow(ParseError);
+    // Left-associative chains are parsed in a loop but still make deep trees.
+    expect(() => parseExpr(Array(5000).fill('a').join(' + '))).toThrow('1:1: parse error: expression nesting too deep (more than 1000 levels)');
+    expect(() => parseExpr('(' + '-{}-1'.repeat(10000) + ')' + '[1m:]'.repeat(1000))).toThrow(ParseError);
+    const wide = parseExpr(Array(900).fill('a').join(' + '));
+    expect(formatExpr(wide)).toBe(Array(900).fill('a').join(' + '));
   });
 });

@@ -108,6 +108,8 @@ export class Lexer {
   private bracketOpen = false;
   private gotColon = false;
   private gotDuration = false;
+  /** True from `[` until the first number or duration in it: Prometheus's duration-expression state. */
+  private bracketExpr = false;
   private done = false;
 
   /** `seriesDesc` lexes promqltest series descriptions: no hex numbers, `x` may follow a number. */
@@ -124,7 +126,7 @@ export class Lexer {
   next(): Token {
     if (this.done) return this.make('EOF', this.input.length, this.input.length);
     for (;;) {
-      const t = this.braceOpen ? this.insideBraces() : this.bracketOpen ? this.insideBrackets() : this.statement();
+      const t = this.braceOpen ? this.insideBraces() : this.bracketOpen && this.bracketExpr ? this.insideBrackets() : this.statement();
       if (t !== null) {
         if (t.kind === 'ERROR' || t.kind === 'EOF') this.done = true;
         return t;
@@ -217,22 +219,49 @@ export class Lexer {
         this.braceOpen = true;
         return this.emit('LEFT_BRACE');
       case '[':
+        if (this.bracketOpen) return this.error(`unexpected left bracket ${goQuoteRune(c)}`);
         this.bracketOpen = true;
+        this.bracketExpr = true;
         this.gotColon = false;
         this.gotDuration = false;
         return this.emit('LEFT_BRACKET');
       case ']':
-        return this.error(`unexpected right bracket ${goQuoteRune(c)}`);
+        if (!this.bracketOpen) return this.error(`unexpected right bracket ${goQuoteRune(c)}`);
+        this.bracketOpen = false;
+        return this.emit('RIGHT_BRACKET');
     }
     if (isDigit(c) || (c === '.' && isDigit(this.peekChar()))) {
       this.pos--;
       return this.lexNumberOrDuration();
     }
+    if ((isAlpha(c) || c === ':') && this.bracketOpen) return this.afterDurationInBrackets(c);
     if (isAlpha(c) || c === ':') {
       this.pos--;
       return this.lexKeywordOrIdentifier();
     }
     return this.error(`unexpected character: ${goQuoteRune(c)}`);
+  }
+
+  /** Words and colons after the first duration inside `[...]`, as Prometheus's lexer sees them. */
+  private afterDurationInBrackets(c: string): Token {
+    if (c === ':') {
+      if (this.gotColon) return this.error(`unexpected colon ${goQuoteRune(c)}`);
+      this.gotColon = true;
+      return this.emit('COLON');
+    }
+    const keyword = this.durationKeyword();
+    if (keyword !== null) return keyword;
+    return this.error(`unexpected character: ${goQuoteRune(c)}, expected ':'`);
+  }
+
+  /** `step`, `min` and `max` inside duration expressions; null (position unchanged) otherwise. */
+  private durationKeyword(): Token | null {
+    let end = this.start;
+    while (isAlpha(this.input.charAt(end))) end++;
+    const word = this.input.slice(this.start, end).toLowerCase();
+    if (word !== 'step' && word !== 'min' && word !== 'max') return null;
+    this.pos = end;
+    return this.emit('IDENTIFIER');
   }
 
   private closeParen(): Token {
@@ -316,16 +345,12 @@ export class Lexer {
     if (isDigit(c) || (c === '.' && isDigit(this.peekChar()))) {
       this.pos--;
       this.gotDuration = true;
+      this.bracketExpr = false;
       return this.lexNumberOrDuration();
     }
     if (isAlpha(c)) {
-      let end = this.pos;
-      while (isAlpha(this.input.charAt(end))) end++;
-      const word = this.input.slice(this.start, end).toLowerCase();
-      if (word === 'step' || word === 'min' || word === 'max') {
-        this.pos = end;
-        return this.emit('IDENTIFIER');
-      }
+      const keyword = this.durationKeyword();
+      if (keyword !== null) return keyword;
     }
     return this.error(`unexpected character in duration expression: ${goQuoteRune(c)}`);
   }

@@ -2,7 +2,6 @@
 // grammar; syntax errors read like its messages. Errors Prometheus records without stopping
 // (unknown functions, misplaced modifiers, ...) are collected and the first one is reported.
 import { Matcher, MatchType } from '../../model/matcher';
-import { parseDuration } from '../../model/duration';
 import { METRIC_NAME } from '../../model/labels';
 import type {
   AggregateExpr,
@@ -21,7 +20,7 @@ import type {
 } from './ast';
 import { FUNCTIONS, EXPERIMENTAL_AGGREGATIONS } from './functions';
 import { Lexer, Token, TokenKind } from './lexer';
-import { formatGoFixed, parseNumberLiteral, roundHalfAwayFromZero } from './numbers';
+import { formatGoFixed, MAX_DURATION_MS, parseDurationLiteral, parseNumberLiteral, roundHalfAwayFromZero } from './numbers';
 import { ParseError } from './parseError';
 import { goQuote, goQuoteTruncated, isValidUtf8String, unquotePromQLString } from './quote';
 
@@ -348,7 +347,7 @@ export class Parser {
   private numberValue(t: Token): number {
     if (t.kind === 'DURATION') {
       try {
-        return parseDuration(t.text) / 1000;
+        return parseDurationLiteral(t.text) / 1000;
       } catch (e) {
         this.report((e as Error).message, t);
         return 0;
@@ -383,8 +382,38 @@ export class Parser {
     }
   }
 
-  private durationMs(t: Token): number {
-    return Math.trunc(this.numberValue(t) * 1000);
+  /**
+   * A number or duration used as a duration, in ms (numbers count seconds). `range` is where the
+   * literal (with any sign) sits; out-of-range values are reported there.
+   */
+  private durationMs(t: Token, negative = false, range: PositionRange = t): number {
+    const seconds = this.numberValue(t);
+    const ms = Math.trunc(seconds * 1000);
+    if (!(Math.abs(ms) <= MAX_DURATION_MS)) {
+      this.report('duration out of range', range);
+      return 0;
+    }
+    return negative ? -ms : ms;
+  }
+
+  /** A range (of a matrix selector or subquery): a positive number or duration, maybe signed. */
+  private parseRangeDuration(): number {
+    const start = this.tok.start;
+    let negative = false;
+    if (this.tok.kind === 'OPERATOR' && (this.tok.text === '-' || this.tok.text === '+') && ['NUMBER', 'DURATION'].includes(this.peek().kind)) {
+      negative = this.advance().text === '-';
+    }
+    this.rejectDurationExpression();
+    if (!this.is('NUMBER') && !this.is('DURATION')) {
+      this.unexpected('subquery or range selector', 'number, duration, step(), or range()');
+    }
+    const t = this.advance();
+    const range = { start, end: t.end };
+    const ms = this.durationMs(t, negative, range);
+    if (this.errors.length === 0 && !(ms > 0 || (ms === 0 && !negative && this.numberValue(t) > 0))) {
+      this.report('duration must be greater than 0', range);
+    }
+    return ms;
   }
 
   private rejectDurationExpression(): void {
@@ -400,9 +429,7 @@ export class Parser {
 
   private parseRangeOrSubquery(e: Expr): Expr {
     const open = this.advance();
-    this.rejectDurationExpression();
-    if (!this.is('NUMBER') && !this.is('DURATION')) this.unexpected('subquery selector', 'number or duration');
-    const range = this.durationMs(this.advance());
+    const range = this.parseRangeDuration();
     this.rejectDurationExpression();
     if (this.is('RIGHT_BRACKET')) {
       const close = this.advance();
@@ -455,9 +482,8 @@ export class Parser {
       negative = true;
     }
     this.rejectDurationExpression();
-    if (!this.is('NUMBER') && !this.is('DURATION')) this.unexpected('offset', 'number or duration');
-    const ms = this.durationMs(this.advance());
-    const offset = negative ? -ms : ms;
+    if (!this.is('NUMBER') && !this.is('DURATION')) this.unexpected('offset', 'number, duration, step(), or range()');
+    const offset = this.durationMs(this.advance(), negative);
     const target = this.modifierTarget(
       e,
       'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery'

@@ -30,6 +30,7 @@ describe('formatExpr', () => {
     ['a and on() b', 'a and on () b'],
     ['1e6 + 123456 + 0.0001 + 1e-5', '1e+06 + 123456 + 0.0001 + 1e-05'],
     ['-Inf + NaN', '-Inf + NaN'],
+    ['Inf ^ 2 + Inf', 'Inf ^ 2 + +Inf'],
     ['"a\\nb\\x00" ', '"a\\nb\\x00"'],
     ["'it\\'s'", '"it\'s"'],
     ['`raw\\n`', '"raw\\\\n"'],

@@ -91,7 +91,7 @@ class SeriesDescParser {
         if (nameTok.kind === 'STRING' && (this.kind() === 'COMMA' || this.kind() === 'RIGHT_BRACE')) {
           pairs.push({ name: METRIC_NAME, value: labelName });
         } else {
-          if (this.kind() !== 'EQL') this.unexpected('label set', '"="');
+          if (this.kind() !== 'EQL') this.unexpected('label set', nameTok.kind === 'STRING' ? '"," or "}"' : '"="');
           this.advance();
           if (this.kind() !== 'STRING') this.unexpected('label set', 'string');
           pairs.push({ name: labelName, value: this.unquote(this.advance()) });
