@@ -1,12 +1,12 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Registry } from 'prom-client';
 import type { AlertmanagerConfig } from '../config/types';
 import { labelsFromRecord } from '../model/labels';
 import { compileAnchored } from '../model/regex';
 import type { RelabelConfig } from '../relabel/relabel';
 import { defaultHttpClientConfig } from '../util/httpclient';
 import { createLogger } from '../util/log';
+import { notificationsDroppedTotal, registry } from '../util/metrics';
 import type { NotifierAlert } from './alert';
 import { Notifier } from './notifier';
 
@@ -132,9 +132,9 @@ describe('Notifier', () => {
   });
 
   test('failed requests are retried, then counted as errors and dropped', async () => {
-    const registry = new Registry();
-    notifier = new Notifier({ logger, queueCapacity: 100, externalLabels: [], retryDelaysMs: [10, 10], registry, discoveryUpdateIntervalMs: 0 });
+    notifier = new Notifier({ logger, queueCapacity: 100, externalLabels: [], retryDelaysMs: [10, 10], discoveryUpdateIntervalMs: 0 });
     am.status = 500;
+    const droppedBefore = (await notificationsDroppedTotal.get()).values[0]?.value ?? 0;
     notifier.applyConfig([amConfig([`127.0.0.1:${am.port}`])], []);
     await until(() => notifier.alertmanagers().active.length === 1);
     notifier.send([alert('A'), alert('B')]);
@@ -143,8 +143,8 @@ describe('Notifier', () => {
     const url = `http://127.0.0.1:${am.port}/api/v2/alerts`;
     expect(notifier.metrics().errors).toEqual({ [url]: 2 });
     const text = await registry.metrics();
-    expect(text).toContain(`prometheus_notifications_errors_total{alertmanager="${url}"} 2`);
-    expect(text).toContain('prometheus_notifications_dropped_total 2');
-    expect(text).toContain('prometheus_notifications_queue_capacity 100');
+    expect(text).toContain(`flint_notifications_errors_total{alertmanager="${url}"} 2`);
+    expect((await notificationsDroppedTotal.get()).values[0].value - droppedBefore).toBe(2);
+    expect(text).toContain('flint_notifications_queue_capacity 100');
   });
 });

@@ -1,7 +1,7 @@
 // The Alertmanager client: alerts get the external labels and alert relabeling, wait in a bounded
 // queue (the oldest are dropped when it overflows), and go out in batches of up to 256 as
 // POST <alertmanager>/api/v2/alerts to every discovered Alertmanager, with a few quick retries.
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Summary } from 'prom-client';
 import type { AlertmanagerConfig, SDConfig } from '../config/types';
 import { DiscoveryManager } from '../discovery';
 import type { TargetGroup } from '../discovery/targetGroup';
@@ -9,6 +9,7 @@ import { Labels, labelsToRecord, withLabel } from '../model/labels';
 import { relabel, RelabelConfig } from '../relabel/relabel';
 import { HttpClient } from '../util/httpclient';
 import type { Logger } from '../util/log';
+import { notificationsDroppedTotal, notificationsErrorsTotal, notificationsQueueLength, notificationsSentTotal, registry } from '../util/metrics';
 import type { NotifierAlert } from './alert';
 import { alertmanagerTargets, AlertmanagerTarget } from './targets';
 
@@ -22,8 +23,6 @@ export interface NotifierOptions {
   /** --alertmanager.notification-queue-capacity (10000). */
   queueCapacity: number;
   externalLabels: Labels;
-  /** Where prometheus_notifications_* are exposed; without it, read them with metrics(). */
-  registry?: Registry;
   /** Delays between retries of a failed request to one Alertmanager. */
   retryDelaysMs?: number[];
   /** How often service discovery results are applied (Prometheus: 5 s). */
@@ -47,12 +46,16 @@ interface AlertmanagerSet {
   dropped: AlertmanagerTarget[];
 }
 
-interface PromMetrics {
-  sent: Counter<'alertmanager'>;
-  errors: Counter<'alertmanager'>;
-  dropped: Counter;
-  latency: Histogram<'alertmanager'>;
-}
+// Prometheus's notifier metrics that util/metrics does not define, on the same registry.
+const queueCapacityGauge = new Gauge({ name: 'flint_notifications_queue_capacity', help: 'The capacity of the alert notifications queue.', registers: [registry] });
+const alertmanagersDiscoveredGauge = new Gauge({ name: 'flint_notifications_alertmanagers_discovered', help: 'The number of alertmanagers discovered and active.', registers: [registry] });
+const latencySummary = new Summary<'alertmanager'>({
+  name: 'flint_notifications_latency_seconds',
+  help: 'Latency quantiles for sending alert notifications.',
+  labelNames: ['alertmanager'],
+  percentiles: [0.5, 0.9, 0.99],
+  registers: [registry],
+});
 
 function toPayload(alerts: { labels: Labels; annotations: Labels; startsAt: number; endsAt: number; generatorURL: string }[]): string {
   return JSON.stringify(
@@ -74,55 +77,13 @@ export class Notifier {
   private sending: Promise<void> | null = null;
   private stopped = false;
   private readonly counts = { sent: new Map<string, number>(), errors: new Map<string, number>(), dropped: 0 };
-  private readonly prom: PromMetrics | null;
   private readonly log: Logger;
   private readonly retryDelaysMs: number[];
 
   constructor(private readonly opts: NotifierOptions) {
     this.log = opts.logger.child({ component: 'notifier' });
     this.retryDelaysMs = opts.retryDelaysMs ?? [100, 500];
-    this.prom = opts.registry ? this.registerMetrics(opts.registry) : null;
-  }
-
-  private registerMetrics(registry: Registry): PromMetrics {
-    const registers = [registry];
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- prom-client binds `this` to the gauge in collect()
-    const self = this;
-    new Gauge({
-      name: 'prometheus_notifications_queue_length',
-      help: 'The number of alert notifications in the queue.',
-      registers,
-      collect() {
-        this.set(self.queue.length);
-      },
-    });
-    new Gauge({
-      name: 'prometheus_notifications_queue_capacity',
-      help: 'The capacity of the alert notifications queue.',
-      registers,
-      collect() {
-        this.set(self.opts.queueCapacity);
-      },
-    });
-    new Gauge({
-      name: 'prometheus_notifications_alertmanagers_discovered',
-      help: 'The number of alertmanagers discovered and active.',
-      registers,
-      collect() {
-        this.set(self.sets.reduce((n, s) => n + s.active.length, 0));
-      },
-    });
-    return {
-      sent: new Counter({ name: 'prometheus_notifications_sent_total', help: 'Total number of alerts sent.', labelNames: ['alertmanager'], registers }),
-      errors: new Counter({ name: 'prometheus_notifications_errors_total', help: 'Total number of sent alerts affected by errors.', labelNames: ['alertmanager'], registers }),
-      dropped: new Counter({ name: 'prometheus_notifications_dropped_total', help: 'Total number of alerts dropped due to errors when sending to Alertmanager.', registers }),
-      latency: new Histogram({
-        name: 'prometheus_notifications_latency_seconds',
-        help: 'Latency quantiles for sending alert notifications.',
-        labelNames: ['alertmanager'],
-        registers,
-      }),
-    };
+    queueCapacityGauge.set(opts.queueCapacity);
   }
 
   /** Replaces the Alertmanager sets and the global alert relabeling (on startup and reload). */
@@ -153,6 +114,7 @@ export class Notifier {
       s.active = active;
       s.dropped = dropped;
     }
+    alertmanagersDiscoveredGauge.set(this.sets.reduce((n, s) => n + s.active.length, 0));
     if (this.queue.length > 0) this.kick();
   }
 
@@ -178,12 +140,13 @@ export class Notifier {
       this.drop(overflow, 'Alert notification queue full, dropping alerts');
     }
     this.queue.push(...incoming);
+    notificationsQueueLength.set(this.queue.length);
     this.kick();
   }
 
   private drop(n: number, msg: string): void {
     this.counts.dropped += n;
-    this.prom?.dropped.inc(n);
+    notificationsDroppedTotal.inc(n);
     this.log.warn(msg, { num_dropped: n });
   }
 
@@ -202,10 +165,11 @@ export class Notifier {
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && this.hasTargets()) {
       const batch = this.queue.splice(0, MAX_BATCH_SIZE);
+      notificationsQueueLength.set(this.queue.length);
       const ok = await this.sendAll(batch);
       if (!ok) {
         this.counts.dropped += batch.length;
-        this.prom?.dropped.inc(batch.length);
+        notificationsDroppedTotal.inc(batch.length);
         this.log.error('Error sending alerts', { count: batch.length });
       }
     }
@@ -232,17 +196,17 @@ export class Notifier {
       const start = Date.now();
       try {
         const res = await s.client.request(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': 'flint' }, body, timeoutMs: s.cfg.timeoutMs });
-        this.prom?.latency.observe({ alertmanager: url }, (Date.now() - start) / 1000);
+        latencySummary.observe({ alertmanager: url }, (Date.now() - start) / 1000);
         if (res.status >= 200 && res.status < 300) {
           this.counts.sent.set(url, (this.counts.sent.get(url) ?? 0) + count);
-          this.prom?.sent.inc({ alertmanager: url }, count);
+          notificationsSentTotal.inc({ alertmanager: url }, count);
           return true;
         }
         throw new Error(`bad response status ${res.status}: ${res.body.toString('utf8').slice(0, 200)}`);
       } catch (err) {
         if (attempt >= this.retryDelaysMs.length || this.stopped) {
           this.counts.errors.set(url, (this.counts.errors.get(url) ?? 0) + count);
-          this.prom?.errors.inc({ alertmanager: url }, count);
+          notificationsErrorsTotal.inc({ alertmanager: url }, count);
           this.log.error('Error sending alerts', { alertmanager: url, count, err: (err as Error).message });
           return false;
         }

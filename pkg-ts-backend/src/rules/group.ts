@@ -6,6 +6,7 @@ import { Matcher } from '../model/matcher';
 import { isStaleNaN, STALE_NAN } from '../model/value';
 import type { Appendable, Queryable } from '../storage/interface';
 import type { Logger } from '../util/log';
+import { ruleEvaluationFailuresTotal, ruleEvaluationsTotal, ruleGroupIterationsMissedTotal } from '../util/metrics';
 import { Alert, ALERTS_FOR_STATE_METRIC, AlertingRule } from './alerting';
 import type { QueryFunc, Rule, TextQueryFunc } from './rule';
 
@@ -72,6 +73,11 @@ export class Group {
     this.log = opts.logger.child({ file: opts.file, group: opts.name });
   }
 
+  /** Prometheus's rule_group label value: `<file>;<group>`. */
+  private metricLabel(): string {
+    return `${this.file};${this.name}`;
+  }
+
   key(): string {
     return `${this.file}\xff${this.name}`;
   }
@@ -102,6 +108,7 @@ export class Group {
           if (next <= now) {
             const missed = Math.floor((now - next) / this.intervalMs) + 1;
             this.log.warn('Rule group evaluation took longer than the interval, skipping evaluations', { missed });
+            ruleGroupIterationsMissedTotal.inc({ rule_group: this.metricLabel() }, missed);
             next += missed * this.intervalMs;
           }
           if (!this.stopped) this.timer = setTimeout(tick, Math.max(0, next - now));
@@ -138,6 +145,7 @@ export class Group {
       const rule = this.rules[i];
       const ruleStart = this.opts.now();
       rule.lastEvaluation = ruleStart;
+      ruleEvaluationsTotal.inc({ rule_group: this.metricLabel() });
       let samples;
       try {
         samples = await rule.eval({ ts, queryOffsetMs: this.queryOffsetMs, limit: this.limit, query: this.opts.query, textQuery: this.opts.textQuery });
@@ -145,6 +153,7 @@ export class Group {
         rule.health = 'err';
         rule.lastError = (err as Error).message;
         rule.evaluationTimeMs = this.opts.now() - ruleStart;
+        ruleEvaluationFailuresTotal.inc({ rule_group: this.metricLabel() });
         this.log.warn('Evaluating rule failed', { rule: rule.name, err: (err as Error).message });
         continue;
       }
