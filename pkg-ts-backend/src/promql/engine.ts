@@ -1,5 +1,6 @@
 // The PromQL engine: parses a query, runs it under the configured limits over a Queryable and
 // turns the evaluator's step-wise values into the API's result types.
+import { withoutName } from './eval/names';
 import { compareLabels, Labels, labelsKey, METRIC_NAME } from '../model/labels';
 import type { Queryable } from '../storage/interface';
 import type { Logger } from '../util/log';
@@ -228,7 +229,7 @@ function finalSeries(series: StepSeries[], steps: number): StepSeries[] {
   const byKey = new Map<string, StepSeries>();
   const out: StepSeries[] = [];
   for (const s of series) {
-    const metric: Labels = s.dropName ? s.metric.filter((l) => l.name !== METRIC_NAME) : s.metric;
+    const metric: Labels = s.dropName ? withoutName(s.metric) : s.metric;
     const key = labelsKey(metric);
     const existing = byKey.get(key);
     if (!existing) {
@@ -282,7 +283,7 @@ function windowSeries(m: MatrixValue): MatrixSeries[] {
   const seen = new Set<string>();
   const result: MatrixSeries[] = [];
   for (const s of out) {
-    const metric = s.dropName ? s.metric.filter((l) => l.name !== METRIC_NAME) : s.metric;
+    const metric = s.dropName ? withoutName(s.metric) : s.metric;
     const key = labelsKey(metric);
     if (seen.has(key)) throw new QueryError('execution', ERR_DUPLICATE_LABELSET);
     seen.add(key);

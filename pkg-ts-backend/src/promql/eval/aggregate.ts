@@ -1,5 +1,6 @@
 // Aggregation operators. Groups are fixed per series (labels do not change across steps), so
 // each series is assigned its group once and then folded into per-step accumulators.
+import { isNameLike } from './names';
 import { isValidLegacyLabelName, Label, Labels, labelsKey, METRIC_NAME } from '../../model/labels';
 import { formatG, invalidQuantile, invalidRatio } from '../annotations';
 import { quantile } from '../functions/stats';
@@ -18,7 +19,7 @@ interface Group {
 }
 
 function groupLabels(metric: Labels, e: AggregateExpr): Labels {
-  if (e.without) return metric.filter((l) => l.name !== METRIC_NAME && !e.grouping.includes(l.name));
+  if (e.without) return metric.filter((l) => !isNameLike(l.name) && !e.grouping.includes(l.name));
   return metric.filter((l) => e.grouping.includes(l.name));
 }
 

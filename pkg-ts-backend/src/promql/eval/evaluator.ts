@@ -1,6 +1,7 @@
 // The evaluator: walks the AST once, evaluating every node over all steps of the query.
 // Selectors read samples through the storage iterators into typed arrays; operators,
 // aggregations and functions work on those arrays step by step.
+import { withoutName } from './names';
 import { Labels, METRIC_NAME } from '../../model/labels';
 import { isStaleNaN } from '../../model/value';
 import type { Querier, SampleIterator } from '../../storage/interface';
@@ -93,7 +94,7 @@ export class Evaluator {
    */
   dropName(metric: Labels): { metric: Labels; dropName: boolean } {
     if (this.settings.enableDelayedNameRemoval) return { metric, dropName: true };
-    return { metric: metric.filter((l) => l.name !== METRIC_NAME), dropName: false };
+    return { metric: withoutName(metric), dropName: false };
   }
 
   private async evalNode(e: Expr, steps: Steps): Promise<EvalValue> {

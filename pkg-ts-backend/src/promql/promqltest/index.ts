@@ -1,6 +1,7 @@
 // The promqltest runner's entry points: run a file, with upstream's engine settings.
 import { readFileSync } from 'node:fs';
 import { MemoryStorage } from '../../storage/memory';
+import { Head } from '../../tsdb/head';
 import { Engine, EngineOptions } from '../engine';
 import { CaseResult, runScript, Storage } from './runner';
 
@@ -26,14 +27,20 @@ export interface FileResult {
   skipped: number;
 }
 
+/** Storages the runner can use: the TSDB head (default) or the naive in-memory reference. */
+export const STORAGES: Record<'head' | 'memory', () => Storage> = {
+  head: () => new Head(),
+  memory: () => new MemoryStorage(),
+};
+
 export async function runTestFile(
   file: string,
-  opts: { enableExperimentalFunctions: boolean; newStorage?: () => Storage }
+  opts: { enableExperimentalFunctions: boolean; storage?: keyof typeof STORAGES }
 ): Promise<FileResult> {
   const engine = new Engine(testEngineOptions(opts.enableExperimentalFunctions));
   const cases = await runScript(readFileSync(file, 'utf8'), {
     engine,
-    newStorage: opts.newStorage ?? (() => new MemoryStorage()),
+    newStorage: STORAGES[opts.storage ?? 'head'],
   });
   const count = (s: CaseResult['status']): number => cases.filter((c) => c.status === s).length;
   return { file, cases, passed: count('passed'), failed: count('failed'), skipped: count('skipped') };

@@ -5,6 +5,8 @@ import type { Labels } from '../../model/labels';
 import { parseDuration } from '../../model/duration';
 import { parseSeriesDesc, SeriesDescValue } from '../parser';
 
+export const SKIP_HISTOGRAM_VALUES = 'expects native histogram values';
+
 export interface LoadedSeries {
   labels: Labels;
   values: SeriesDescValue[];
@@ -19,6 +21,8 @@ export interface LoadCommand {
   series: LoadedSeries[];
   /** `load_with_nhcb`: classic histograms also become native histogram series. */
   withNhcb: boolean;
+  /** The block carried `@st` start-timestamp lines (not loaded). */
+  startTimestamps: boolean;
 }
 
 export interface ClearCommand {
@@ -154,13 +158,25 @@ export function parseScript(text: string): Command[] {
       if (!m) throw new ScriptError(lineNo, `invalid load command "${l}"`);
       const step = duration(m[2], lineNo);
       const byKey = new Map<string, LoadedSeries>();
+      let startTimestamps = false;
       i++;
       for (; i < lines.length && lines[i] !== ''; i++) {
-        if (/^\S+@st\s/.test(lines[i])) throw new ScriptError(i + 1, 'start timestamps (@st lines) are not supported');
+        if (/^\S+@st\s/.test(lines[i])) {
+          // Start timestamps for the next line's samples: flint's storage does not keep them.
+          startTimestamps = true;
+          continue;
+        }
         const s = parseSeriesLine(lines[i], i + 1);
         byKey.set(JSON.stringify(s.labels), s);
       }
-      cmds.push({ kind: 'load', line: lineNo, step, series: [...byKey.values()], withNhcb: m[1] !== undefined });
+      cmds.push({
+        kind: 'load',
+        line: lineNo,
+        step,
+        series: [...byKey.values()],
+        withNhcb: m[1] !== undefined,
+        startTimestamps,
+      });
     } else if (word.startsWith('eval')) {
       const [cmd, next] = parseEval(lines, i);
       cmds.push(cmd);
@@ -275,7 +291,7 @@ function parseEval(lines: string[], at: number): [EvalCommand, number] {
       i++;
       break;
     }
-    if (l.includes('{{')) cmd.skip = 'expects native histogram values';
+    if (l.includes('{{')) cmd.skip = SKIP_HISTOGRAM_VALUES;
     const s = parseSeriesLine(l, lno);
     if (cmd.instant && !cmd.rangeVector && s.values.length > 1)
       throw new ScriptError(lno, 'expecting multiple values in instant evaluation not allowed');
