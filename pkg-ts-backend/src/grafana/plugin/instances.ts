@@ -1,15 +1,32 @@
 // One API client per data source instance. Grafana sends the settings with every request;
 // the client is built on first use and rebuilt when the settings' lastUpdatedMS changes.
-// One flint may serve several Grafana servers and organisations, so the cache is bounded.
+// One flint may serve several Grafana servers and organisations, whose instances can share
+// an org and uid (provisioned from the same file), so the settings themselves are part of
+// the fingerprint, and the cache is bounded.
+import { createHash } from 'node:crypto';
 import { PrometheusApiClient } from './promClient';
-import type { PluginContext } from './protocol';
+import type { DataSourceInstanceSettings, PluginContext } from './protocol';
 import { dataSourceConfig, SettingsError } from './settings';
 
 const MAX_INSTANCES = 256;
 
 interface CachedInstance {
-  lastUpdatedMS: number;
+  fingerprint: string;
   client: PrometheusApiClient;
+}
+
+function fingerprintOf(settings: DataSourceInstanceSettings): string {
+  const secure = Object.entries(settings.decryptedSecureJsonData ?? {}).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0
+  );
+  const content = JSON.stringify([
+    settings.url,
+    settings.basicAuthEnabled,
+    settings.basicAuthUser,
+    Buffer.from(settings.jsonData).toString('utf8'),
+    secure,
+  ]);
+  return `${settings.lastUpdatedMS}/${createHash('sha256').update(content).digest('hex')}`;
 }
 
 export class InstanceCache {
@@ -26,8 +43,9 @@ export class InstanceCache {
     const settings = context?.dataSourceInstanceSettings;
     if (!settings) throw new SettingsError('the request carries no data source settings');
     const key = `${context.orgId}/${settings.uid || settings.id}`;
+    const fingerprint = fingerprintOf(settings);
     const cached = this.instances.get(key);
-    if (cached && cached.lastUpdatedMS === settings.lastUpdatedMS) {
+    if (cached && cached.fingerprint === fingerprint) {
       // Re-insert so that the least recently used instance is the first to go.
       this.instances.delete(key);
       this.instances.set(key, cached);
@@ -35,7 +53,7 @@ export class InstanceCache {
     }
     const client = new PrometheusApiClient(dataSourceConfig(settings));
     this.instances.delete(key);
-    this.instances.set(key, { lastUpdatedMS: settings.lastUpdatedMS, client });
+    this.instances.set(key, { fingerprint, client });
     while (this.instances.size > this.capacity) {
       const oldest = this.instances.keys().next().value as string;
       this.instances.delete(oldest);

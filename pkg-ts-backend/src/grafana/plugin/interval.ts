@@ -155,7 +155,8 @@ export function calculateStepMs(input: StepInput): number {
   if (input.queryInterval !== undefined && RATE_INTERVALS.has(input.queryInterval)) {
     return rateIntervalMs(adjusted, input.dataSourceInterval);
   }
-  return adjusted * (input.intervalFactor || 1);
+  // A zero step would make Prometheus refuse the query and alignToStep divide by zero.
+  return Math.max(1, adjusted * (input.intervalFactor || 1));
 }
 
 /** Rounds a time down to a multiple of the step (shifted by the UTC offset), as Grafana aligns ranges. */
