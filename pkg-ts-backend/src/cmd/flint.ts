@@ -2,7 +2,6 @@
 import { VERSION } from '../version';
 import { FlagSpec, formatFlagHelp, parseFlags, UsageError } from './flags';
 import { serverOptions } from './options';
-import { runServe } from './serve';
 import { SERVER_FLAGS } from './serverFlags';
 
 export interface Subcommand {
@@ -76,6 +75,9 @@ export async function run(argv: string[]): Promise<number> {
   if (args.length > 0 && !(args.length === 1 && args[0] === 'serve')) {
     throw new UsageError(`expected command but got "${args.join(' ')}"`);
   }
+  // Loaded only when serving: the server pulls in every subsystem, which --help and the
+  // subcommands do not need.
+  const { runServe } = require('./serve') as typeof import('./serve');
   await runServe(serverOptions(values, argv));
   return -1; // keep running: the server owns the process from here
 }

@@ -1,11 +1,30 @@
-// `flint serve`: wires storage, collection, query and the web server together and runs them
-// until SIGINT/SIGTERM, then shuts down in reverse order.
+// `flint serve`: wires storage, collection, query, rules and the web server together and runs
+// them until SIGINT/SIGTERM, then shuts down in reverse order. SIGHUP and POST /-/reload reload
+// the configuration; a bad file is rejected and the running configuration stays in force.
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { registerApi } from '../api/register';
+import { promqlParser } from '../api/promqlParser';
 import { embeddedConfigYaml, selfScrapeTarget } from '../config/embedded';
+import { expandFileGlob } from '../config/fileGlob';
+import { ConfigError, loadConfigFile, parseConfig } from '../config/load';
+import { ConfigReloader } from '../config/reloader';
+import type { Config, SDConfig } from '../config/types';
+import { DiscoveryManager } from '../discovery/manager';
+import { startGrafanaPluginService, GrafanaPluginService } from '../grafana/plugin/service';
+import { Notifier } from '../notifier/notifier';
+import { Engine } from '../promql/engine';
+import { RuleManager } from '../rules/manager';
+import { ScrapeManager } from '../scrape/manager';
+import { registerRemoteHandlers } from '../storage/remote/handlers';
+import { RemoteWriteStorage } from '../storage/remote/storage';
+import { TSDB } from '../tsdb/db';
 import { createLogger, Logger } from '../util/log';
-import { VERSION } from '../version';
+import * as metrics from '../util/metrics';
+import { BUILD_INFO, VERSION } from '../version';
 import { WebServer } from '../web/server';
+import { registerUi } from '../web/ui';
+import { rulesView, scrapeView, tsdbAdmin } from './adapters';
 import type { ServerOptions } from './options';
 import { UsageError } from './flags';
 
@@ -32,12 +51,28 @@ export function readConfigText(opts: ServerOptions): LoadedConfigText {
 export interface RunningServer {
   readonly logger: Logger;
   readonly web: WebServer;
+  readonly tsdb: TSDB;
   readonly address: { host: string; port: number };
+  readonly grafanaAddress?: string;
+  reload(): Promise<void>;
   stop(): Promise<void>;
 }
 
+function externalUrlFor(opts: ServerOptions, port: number): string {
+  if (opts.externalUrl) return opts.externalUrl.replace(/\/$/, '');
+  return `http://${selfScrapeTarget(opts.listenAddress).replace(/:\d+$/, `:${port}`)}`;
+}
+
 export async function startServer(opts: ServerOptions, logger = createLogger({ level: opts.logLevel, format: opts.logFormat })): Promise<RunningServer> {
-  const config = readConfigText(opts);
+  const startTime = Date.now();
+  const configText = readConfigText(opts);
+  const configName = configText.path || '(embedded default)';
+  let initial: Config;
+  try {
+    initial = parseConfig(configText.yaml, configName);
+  } catch (err) {
+    throw new ConfigError(`error loading config from "${configName}": ${(err as Error).message}`);
+  }
   const dataDir = resolve(opts.tsdbPath);
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -45,23 +80,164 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
   } catch (err) {
     throw new UsageError(`storage path "${opts.tsdbPath}" is not a writable directory: ${(err as Error).message}`);
   }
+  metrics.startDefaultMetrics();
+  metrics.buildInfo.labels(BUILD_INFO.version, BUILD_INFO.revision, BUILD_INFO.branch, BUILD_INFO.goVersion).set(1);
   logger.info('Starting flint', { version: VERSION, node: process.versions.node });
-  logger.info(config.path ? 'Loading configuration file' : 'No configuration file found; using the embedded default (flint scrapes itself)', {
-    filename: config.path || opts.configFile,
+  logger.info(configText.path ? 'Using configuration file' : 'No configuration file found; using the embedded default (flint scrapes itself)', {
+    filename: configText.path || opts.configFile,
   });
 
+  let ready = false;
+  let lastReloadOk = true;
+  let lastConfigTime = Date.now();
   let stopping: Promise<void> | undefined;
+  let reloader: ConfigReloader | undefined;
+  let current = initial;
   const web = new WebServer({
     listenAddress: opts.listenAddress,
     enableLifecycle: opts.enableLifecycle,
     readTimeoutMs: opts.readTimeoutMs,
     maxConnections: opts.maxConnections,
+    webConfigFile: opts.webConfigFile,
     logger: logger.child({ component: 'web' }),
+    reload: () => reload(),
     quit: () => void stop(),
   });
   const addr = await web.listen();
+  const externalUrl = externalUrlFor(opts, addr.port);
+
+  const tsdb = await TSDB.open(dataDir, {
+    retentionTimeMs: opts.retentionTimeMs,
+    retentionSizeBytes: opts.retentionSizeBytes,
+    minBlockDurationMs: opts.minBlockDurationMs,
+    maxBlockDurationMs: opts.maxBlockDurationMs,
+    walFsync: opts.walFsync,
+    logger: logger.child({ component: 'tsdb' }),
+  });
+  const remote = new RemoteWriteStorage(logger.child({ component: 'remote' }), configText.path ? dirname(resolve(configText.path)) : '.');
+  const appendable = remote.wrap(tsdb);
+  const engine = new Engine({
+    lookbackDeltaMs: opts.lookbackDeltaMs,
+    maxSamples: opts.queryMaxSamples,
+    timeoutMs: opts.queryTimeoutMs,
+    maxConcurrency: opts.queryMaxConcurrency,
+    enableExperimentalFunctions: opts.features.has('promql-experimental-functions'),
+    defaultEvalIntervalMs: initial.global.evaluationIntervalMs,
+    logger: logger.child({ component: 'query engine' }),
+  });
+  const discovery = new DiscoveryManager(logger.child({ component: 'discovery manager scrape' }));
+  const scrape = new ScrapeManager(appendable, { logger, externalLabels: initial.global.externalLabels });
+  discovery.onUpdate((groups) => scrape.onTargetGroups(groups));
+  const notifier = new Notifier({
+    logger: logger.child({ component: 'notifier' }),
+    queueCapacity: opts.notificationQueueCapacity,
+    externalLabels: initial.global.externalLabels,
+  });
+  const rules = new RuleManager({
+    appendable,
+    queryable: tsdb,
+    query: async (expr, ts) => {
+      const r = await engine.instantQuery(tsdb, expr, ts);
+      if (r.value.type === 'vector') return r.value.samples;
+      if (r.value.type === 'scalar') return [{ metric: [], t: r.value.t, v: r.value.v }];
+      throw new Error(`rule result is not a vector or scalar: ${r.value.type}`);
+    },
+    notifier,
+    logger: logger.child({ component: 'rule manager' }),
+    externalLabels: initial.global.externalLabels,
+    externalUrl,
+    forOutageToleranceMs: opts.forOutageToleranceMs,
+    forGracePeriodMs: opts.forGracePeriodMs,
+    resendDelayMs: opts.resendDelayMs,
+    defaultEvaluationIntervalMs: initial.global.evaluationIntervalMs,
+  });
+
+  const baseDirOf = (cfg: Config) => (cfg.filename && configText.path ? dirname(resolve(cfg.filename)) : '.');
+  const appliers = [
+    { name: 'remote_write', apply: (cfg: Config) => remote.applyConfig(cfg.remoteWrite, cfg.global.externalLabels) },
+    {
+      name: 'scrape',
+      apply: (cfg: Config) => {
+        scrape.applyConfig(cfg);
+        discovery.applyConfig(new Map<string, SDConfig[]>(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscovery])));
+      },
+    },
+    { name: 'notify', apply: (cfg: Config) => notifier.applyConfig(cfg.alerting.alertmanagers, cfg.alerting.alertRelabelConfigs, baseDirOf(cfg)) },
+    {
+      name: 'rules',
+      apply: (cfg: Config) => {
+        const files = cfg.ruleFiles.flatMap((g) => expandFileGlob(resolve(baseDirOf(cfg), g)));
+        return rules.update(files, cfg.global.evaluationIntervalMs);
+      },
+    },
+    {
+      name: 'current',
+      apply: (cfg: Config) => {
+        current = cfg;
+      },
+    },
+  ];
+  if (configText.path) {
+    reloader = new ConfigReloader(configText.path, logger, loadConfigFile);
+    for (const a of appliers) reloader.addApplier(a);
+    await reloader.reload();
+  } else {
+    for (const a of appliers) await a.apply(initial);
+    metrics.configLastReloadSuccessful.set(1);
+    metrics.configLastReloadSuccessTimestampSeconds.set(Math.floor(Date.now() / 1000));
+  }
+
+  registerApi(web.router, {
+    engine,
+    parser: promqlParser,
+    queryable: tsdb,
+    tsdb: tsdbAdmin(tsdb),
+    scrape: scrapeView(scrape),
+    rules: rulesView(rules),
+    alertmanagers: { active: () => notifier.alertmanagers().active, dropped: () => notifier.alertmanagers().dropped },
+    configYaml: () => current.redacted ?? current.original,
+    externalLabels: () => current.global.externalLabels,
+    flags: opts.flags,
+    runtime: () => ({ reloadConfigSuccess: lastReloadOk, lastConfigTime, corruptionCount: 0 }),
+    buildInfo: BUILD_INFO,
+    enableAdminApi: opts.enableAdminApi,
+    lookbackDeltaMs: opts.lookbackDeltaMs,
+    storagePath: dataDir,
+    retentionTimeMs: opts.retentionTimeMs,
+    retentionSizeBytes: opts.retentionSizeBytes,
+    startTime,
+    ready: () => ready,
+    metricsHandler: async (_req, res) => {
+      const m = await metrics.renderMetrics();
+      res.writeHead(200, { 'Content-Type': m.contentType });
+      res.end(m.body);
+    },
+  });
+  registerRemoteHandlers(web.router, { appendable: tsdb, queryable: tsdb, enableWriteReceiver: opts.enableRemoteWriteReceiver, logger });
+  registerUi(web.router);
+
+  let grafana: GrafanaPluginService | undefined;
+  if (opts.grafanaListenAddress) {
+    grafana = await startGrafanaPluginService({ address: opts.grafanaListenAddress, logger, version: VERSION });
+    logger.info('Grafana backend plugin service listening (plain gRPC: keep this port on a private network)', { address: grafana.address });
+  }
+
+  async function reload(): Promise<void> {
+    if (!reloader) throw new ConfigError('flint runs on its embedded default configuration; there is no file to reload');
+    try {
+      await reloader.reload();
+      lastReloadOk = true;
+      lastConfigTime = Date.now();
+    } catch (err) {
+      lastReloadOk = false;
+      throw err;
+    }
+  }
+
   const shown = addr.family === 'IPv6' ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`;
+  ready = true;
   web.setReady(true);
+  metrics.ready.set(1);
   logger.info('Server is ready to receive web requests.', {
     ui: `http://${shown}/`,
     api: `http://${shown}/api/v1/`,
@@ -72,15 +248,24 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     if (!stopping) {
       stopping = (async () => {
         logger.info('Stopping flint');
+        ready = false;
         web.setReady(false);
+        metrics.ready.set(0);
+        discovery.stop();
+        await scrape.stop();
+        await rules.stop();
+        await notifier.stop();
+        await remote.stop();
+        await grafana?.stop();
         await web.close();
+        await tsdb.close();
         logger.info('See you next time!');
       })();
     }
     return stopping;
   }
 
-  return { logger, web, address: { host: addr.address, port: addr.port }, stop };
+  return { logger, web, tsdb, address: { host: addr.address, port: addr.port }, grafanaAddress: grafana?.address, reload, stop };
 }
 
 /** Runs the server until a termination signal, then exits 0. */
@@ -101,4 +286,7 @@ export async function runServe(opts: ServerOptions): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', () => {
+    server.reload().catch(() => undefined);
+  });
 }

@@ -1,8 +1,9 @@
 // The HTTP listener: lifecycle endpoints (/-/healthy, /-/ready, /-/reload, /-/quit) and
 // whatever routes the API, the UI and the remote-storage endpoints register.
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../util/log';
+import { createSecuredServer } from './auth';
 import { Router } from './router';
 
 export interface WebOptions {
@@ -11,6 +12,8 @@ export interface WebOptions {
   readTimeoutMs: number;
   maxConnections: number;
   logger: Logger;
+  /** --web.config.file: TLS and basic auth in exporter-toolkit's format ('' for none). */
+  webConfigFile?: string;
   /** Called by POST /-/reload; rejects with the reason a reload failed. */
   reload?: () => Promise<void>;
   /** Called by POST /-/quit. */
@@ -59,7 +62,7 @@ export class WebServer {
 
   async listen(): Promise<AddressInfo> {
     const { host, port } = splitHostPort(this.opts.listenAddress);
-    const server = createServer((req, res) => this.handle(req, res));
+    const server = createSecuredServer(this.opts.webConfigFile ?? '', (req, res) => this.handle(req, res), this.opts.logger);
     server.requestTimeout = this.opts.readTimeoutMs;
     server.headersTimeout = Math.min(60_000, this.opts.readTimeoutMs || 60_000);
     server.maxConnections = this.opts.maxConnections;
