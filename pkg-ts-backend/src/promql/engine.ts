@@ -1,7 +1,7 @@
 // The PromQL engine: parses a query, runs it under the configured limits over a Queryable and
 // turns the evaluator's step-wise values into the API's result types.
 import { withoutName } from './eval/names';
-import { compareLabels, Labels, labelsKey, METRIC_NAME } from '../model/labels';
+import { compareLabels, Labels, labelsKey } from '../model/labels';
 import type { Queryable } from '../storage/interface';
 import type { Logger } from '../util/log';
 import { Annotations } from './annotations';

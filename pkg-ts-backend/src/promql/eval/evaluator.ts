@@ -2,7 +2,7 @@
 // Selectors read samples through the storage iterators into typed arrays; operators,
 // aggregations and functions work on those arrays step by step.
 import { withoutName } from './names';
-import { Labels, METRIC_NAME } from '../../model/labels';
+import { Labels } from '../../model/labels';
 import { isStaleNaN } from '../../model/value';
 import type { Querier, SampleIterator } from '../../storage/interface';
 import { Annotations } from '../annotations';
