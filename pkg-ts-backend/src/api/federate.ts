@@ -5,6 +5,7 @@ import { compareLabels, getLabel, Labels, labelsKey, METRIC_NAME } from '../mode
 import { isStaleNaN } from '../model/value';
 import type { Series } from '../storage/interface';
 import type { Handler } from '../web/router';
+import { sendBody } from './compress';
 import { formatFloatG } from './encode';
 import { readForm } from './params';
 import { ApiError } from './respond';
@@ -114,8 +115,6 @@ export function federationHandler(deps: ApiDeps): Handler {
     } finally {
       q.close();
     }
-    const body = renderFederation(samples, deps.externalLabels());
-    res.writeHead(200, { 'Content-Type': FEDERATE_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
+    await sendBody(req, res, 200, { 'Content-Type': FEDERATE_CONTENT_TYPE }, renderFederation(samples, deps.externalLabels()));
   };
 }

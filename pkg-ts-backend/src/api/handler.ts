@@ -40,14 +40,14 @@ export function endpoint(deps: ApiDeps, fn: Endpoint): Handler {
       res.end('Service Unavailable');
       return;
     }
+    let result: ApiResult;
     try {
       const form = await readForm(req, url);
-      const result = await fn({ req, res, form, params, url, deps, now: deps.now?.() ?? Date.now() });
-      if (result === null) respondNoContent(res);
-      else respondData(res, result.data, result);
+      result = await fn({ req, res, form, params, url, deps, now: deps.now?.() ?? Date.now() });
     } catch (err) {
-      if (res.headersSent) throw err;
-      respondError(res, toApiError(err));
+      return respondError(req, res, toApiError(err));
     }
+    if (result === null) respondNoContent(res);
+    else await respondData(req, res, result.data, result);
   };
 }

@@ -1,6 +1,7 @@
 // The API's envelope: `{"status":"success","data":…,"warnings":[…],"infos":[…]}` or
 // `{"status":"error","errorType":…,"error":…}` with the HTTP status Prometheus uses per type.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendBody } from './compress';
 import { jsonWithRaw } from './encode';
 
 export type ApiErrorType = 'bad_data' | 'execution' | 'canceled' | 'timeout' | 'internal' | 'unavailable' | 'not_found' | 'not_acceptable';
@@ -43,18 +44,18 @@ function capped(list: readonly string[] | undefined): readonly string[] | undefi
   return list.length > MAX_ANNOTATIONS ? list.slice(0, MAX_ANNOTATIONS) : list;
 }
 
-export function sendJSON(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+function sendJSON(req: IncomingMessage | undefined, res: ServerResponse, status: number, body: string): Promise<void> {
+  return sendBody(req, res, status, { 'Content-Type': 'application/json' }, body);
 }
 
 /** Writes a success envelope; `data` may contain RawJSON fragments. */
-export function respondData(res: ServerResponse, data: unknown, ann: Annotations = {}): void {
-  sendJSON(res, 200, jsonWithRaw({ status: 'success', data, warnings: capped(ann.warnings), infos: capped(ann.infos) }));
+export function respondData(req: IncomingMessage | undefined, res: ServerResponse, data: unknown, ann: Annotations = {}): Promise<void> {
+  return sendJSON(req, res, 200, jsonWithRaw({ status: 'success', data, warnings: capped(ann.warnings), infos: capped(ann.infos) }));
 }
 
-export function respondError(res: ServerResponse, err: ApiError, ann: Annotations = {}): void {
-  sendJSON(
+export function respondError(req: IncomingMessage | undefined, res: ServerResponse, err: ApiError, ann: Annotations = {}): Promise<void> {
+  return sendJSON(
+    req,
     res,
     err.httpStatus,
     jsonWithRaw({ status: 'error', errorType: err.errorType, error: err.message, warnings: capped(ann.warnings), infos: capped(ann.infos) })
