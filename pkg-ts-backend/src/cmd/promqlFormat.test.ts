@@ -10,8 +10,14 @@ function capture(query: string, experimental = false): { code: number; out: stri
 
 describe('flint promql format', () => {
   test('prints the prettified query', () => {
-    expect(capture('sum(rate(x{b="1",a="2"}[5m]))by(job)')).toEqual({ code: 0, out: ['sum by (job) (rate(x{a="2",b="1"}[5m]))'], err: [] });
-    const long = capture(`histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket{job="api", handler="/query"}[5m])))`);
+    expect(capture('sum(rate(x{b="1",a="2"}[5m]))by(job)')).toEqual({
+      code: 0,
+      out: ['sum by (job) (rate(x{a="2",b="1"}[5m]))'],
+      err: [],
+    });
+    const long = capture(
+      `histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket{job="api", handler="/query"}[5m])))`
+    );
     expect(long.out[0].split('\n')).toEqual([
       'histogram_quantile(',
       '  0.9,',
@@ -34,7 +40,9 @@ describe('flint promql format', () => {
       return true;
     });
     try {
-      expect(await run(['promql', 'format', '--enable-feature=promql-experimental-functions', '--', '-limitk(1,x)'])).toBe(0);
+      expect(
+        await run(['promql', 'format', '--enable-feature=promql-experimental-functions', '--', '-limitk(1,x)'])
+      ).toBe(0);
     } finally {
       spy.mockRestore();
     }

@@ -126,7 +126,11 @@ export class Lexer {
   next(): Token {
     if (this.done) return this.make('EOF', this.input.length, this.input.length);
     for (;;) {
-      const t = this.braceOpen ? this.insideBraces() : this.bracketOpen && this.bracketExpr ? this.insideBrackets() : this.statement();
+      const t = this.braceOpen
+        ? this.insideBraces()
+        : this.bracketOpen && this.bracketExpr
+          ? this.insideBrackets()
+          : this.statement();
       if (t !== null) {
         if (t.kind === 'ERROR' || t.kind === 'EOF') this.done = true;
         return t;

@@ -183,7 +183,10 @@ describe('selectors', () => {
     ['foo[-1]', '1:5: parse error: duration must be greater than 0'],
     ['foo[9.5e10]', '1:5: parse error: duration out of range'],
     ['foo offset 9.5e10', '1:12: parse error: duration out of range'],
-    ['foo[]', '1:5: parse error: unexpected "]" in subquery or range selector, expected number, duration, step(), or range()'],
+    [
+      'foo[]',
+      '1:5: parse error: unexpected "]" in subquery or range selector, expected number, duration, step(), or range()',
+    ],
     ['foo[5m 1m]', '1:8: parse error: unexpected duration "1m" in subquery or range, expected ":" or "]"'],
     ['foo[5m+1m]', '1:7: parse error: experimental duration expression is not enabled'],
     ['(foo)[5m]', '1:6: parse error: ranges only allowed for vector selectors'],
@@ -194,8 +197,14 @@ describe('selectors', () => {
       '1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
     ],
     ['foo offset 1s offset 2s', '1:1: parse error: offset may not be set multiple times'],
-    ['foo offset bar', '1:12: parse error: unexpected identifier "bar" in offset, expected number, duration, step(), or range()'],
-    ['some_metric[5m] OFFSET', '1:23: parse error: unexpected end of input in offset, expected number, duration, step(), or range()'],
+    [
+      'foo offset bar',
+      '1:12: parse error: unexpected identifier "bar" in offset, expected number, duration, step(), or range()',
+    ],
+    [
+      'some_metric[5m] OFFSET',
+      '1:23: parse error: unexpected end of input in offset, expected number, duration, step(), or range()',
+    ],
     ['foo @ bar', '1:7: parse error: unexpected identifier "bar" in @, expected timestamp'],
     ['foo @ Inf', '1:1: parse error: timestamp out of bounds for @ modifier: +Inf'],
     ['foo @ 1 @ 2', '1:1: parse error: @ <timestamp> may not be set multiple times'],

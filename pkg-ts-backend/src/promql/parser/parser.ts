@@ -20,7 +20,13 @@ import type {
 } from './ast';
 import { FUNCTIONS, EXPERIMENTAL_AGGREGATIONS } from './functions';
 import { Lexer, Token, TokenKind } from './lexer';
-import { formatGoFixed, MAX_DURATION_MS, parseDurationLiteral, parseNumberLiteral, roundHalfAwayFromZero } from './numbers';
+import {
+  formatGoFixed,
+  MAX_DURATION_MS,
+  parseDurationLiteral,
+  parseNumberLiteral,
+  roundHalfAwayFromZero,
+} from './numbers';
 import { ParseError } from './parseError';
 import { goQuote, goQuoteTruncated, isValidUtf8String, unquotePromQLString } from './quote';
 
@@ -400,7 +406,11 @@ export class Parser {
   private parseRangeDuration(): number {
     const start = this.tok.start;
     let negative = false;
-    if (this.tok.kind === 'OPERATOR' && (this.tok.text === '-' || this.tok.text === '+') && ['NUMBER', 'DURATION'].includes(this.peek().kind)) {
+    if (
+      this.tok.kind === 'OPERATOR' &&
+      (this.tok.text === '-' || this.tok.text === '+') &&
+      ['NUMBER', 'DURATION'].includes(this.peek().kind)
+    ) {
       negative = this.advance().text === '-';
     }
     this.rejectDurationExpression();
