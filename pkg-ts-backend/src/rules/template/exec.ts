@@ -2,7 +2,7 @@
 // pipelines (the previous result is the last argument), ranges and field access on maps
 // (missing keys read as "", Prometheus's missingkey=zero) and structs.
 import { sprintValue } from './gofmt';
-import { Command, commandString, Operand, operandString, Pipeline, TemplateNode } from './parse';
+import { Command, commandString, Operand, operandString, Pipeline, pipelineString, TemplateNode } from './parse';
 import { GoInt, GoStruct, GoValue, goTypeName, isMap, isTrue } from './values';
 
 export class TemplateExecError extends Error {}
@@ -68,6 +68,10 @@ export class TemplateExecutor {
         if (n.pipe.decl.length === 0) this.out += v === null ? '<no value>' : sprintValue(v);
         return;
       }
+      case 'template': {
+        const call = `{{template ${JSON.stringify(n.name)}${n.pipe ? ' ' + pipelineString(n.pipe) : ''}}}`;
+        return this.fail(n.pos, call, `template ${JSON.stringify(n.name)} not defined`);
+      }
       case 'break':
         throw new BreakSignal();
       case 'continue':
@@ -101,7 +105,7 @@ export class TemplateExecutor {
     } else if (Array.isArray(v)) v.forEach((e, i) => entries.push([new GoInt(i), e]));
     else if (isMap(v)) for (const k of [...v.keys()].sort()) entries.push([k, v.get(k) ?? null]);
     else if (v instanceof GoInt) for (let i = 0; i < v.n; i++) entries.push([new GoInt(i), new GoInt(i)]);
-    else this.fail(pipe.pos, commandString(pipe.cmds[0]), `range can't iterate over ${sprintValue(v)}`);
+    else this.fail(pipe.cmds[0].pos, commandString(pipe.cmds[0]), `range can't iterate over ${sprintValue(v)}`);
     try {
       for (const [key, elem] of entries) {
         this.vars.length = mark;
@@ -152,12 +156,12 @@ export class TemplateExecutor {
     const first = cmd.args[0];
     if (first.kind === 'identifier') return this.callFunction(first.name, cmd, dot, final);
     if (cmd.args.length > 1 || final !== undefined) {
-      this.fail(first.pos, commandString(cmd), `can't give argument to non-function ${operandString(first)}`);
+      this.fail(first.pos, operandString(first), `can't give argument to non-function ${operandString(first)}`);
     }
-    return this.evalOperand(first, dot, cmd);
+    return this.evalOperand(first, dot);
   }
 
-  private async evalOperand(o: Operand, dot: GoValue, cmd: Command): Promise<GoValue> {
+  private async evalOperand(o: Operand, dot: GoValue): Promise<GoValue> {
     switch (o.kind) {
       case 'dot':
         return dot;
@@ -168,23 +172,25 @@ export class TemplateExecutor {
       case 'identifier':
         return this.callFunction(o.name, { pos: o.pos, args: [o] }, dot, undefined);
       case 'field':
-        return this.fieldChain(dot, o.names, o.pos, cmd);
+        return this.fieldChain(dot, o.names, o);
       case 'variable':
-        return this.fieldChain(this.getVar(o.name), o.names, o.pos, cmd);
+        return this.fieldChain(this.getVar(o.name), o.names, o);
       case 'pipe':
-        return this.fieldChain(await this.evalPipeline(o.pipe, dot), o.names, o.pos, cmd);
+        return this.fieldChain(await this.evalPipeline(o.pipe, dot), o.names, o);
     }
   }
 
-  private fieldChain(v: GoValue, names: string[], pos: number, cmd: Command): GoValue {
+  private fieldChain(v: GoValue, names: string[], o: Operand): GoValue {
+    const pos = o.pos;
+    const ctx = operandString(o);
     let cur = v;
     for (const name of names) {
       if (isMap(cur)) cur = cur.get(name) ?? '';
       else if (cur instanceof GoStruct) {
-        if (!(name in cur.fields)) this.fail(pos, commandString(cmd), `can't evaluate field ${name} in type ${cur.typeName}`);
+        if (!(name in cur.fields)) this.fail(pos, ctx, `can't evaluate field ${name} in type ${cur.typeName}`);
         cur = cur.fields[name];
-      } else if (cur === null) this.fail(pos, commandString(cmd), `nil pointer evaluating interface {}.${name}`);
-      else this.fail(pos, commandString(cmd), `can't evaluate field ${name} in type ${goTypeName(cur)}`);
+      } else if (cur === null) this.fail(pos, ctx, `nil pointer evaluating interface {}.${name}`);
+      else this.fail(pos, ctx, `can't evaluate field ${name} in type ${goTypeName(cur)}`);
     }
     return cur;
   }
@@ -197,10 +203,10 @@ export class TemplateExecutor {
     if (!spec) return this.fail(cmd.pos, ctx, `"${name}" is not a defined function`);
     const n = argNodes.length + (final !== undefined ? 1 : 0);
     if (spec.variadic ? n < spec.arity : n !== spec.arity) {
-      this.fail(cmd.pos, ctx, `wrong number of args for ${name}: want ${spec.variadic ? 'at least ' : ''}${spec.arity} got ${n}`);
+      this.fail(cmd.args[0].pos, name, `wrong number of args for ${name}: want ${spec.variadic ? 'at least ' : ''}${spec.arity} got ${n}`);
     }
     const args: GoValue[] = [];
-    for (const a of argNodes) args.push(await this.evalOperand(a, dot, cmd));
+    for (const a of argNodes) args.push(await this.evalOperand(a, dot));
     if (final !== undefined) args.push(final);
     try {
       return await spec.fn(args);
@@ -215,7 +221,7 @@ export class TemplateExecutor {
     if (n < 1) this.fail(cmd.pos, commandString(cmd), `wrong number of args for ${name}: want at least 1 got 0`);
     let v: GoValue = null;
     for (let i = 0; i < n; i++) {
-      v = i < argNodes.length ? await this.evalOperand(argNodes[i], dot, cmd) : (final ?? null);
+      v = i < argNodes.length ? await this.evalOperand(argNodes[i], dot) : (final ?? null);
       if (isTrue(v) !== (name === 'and')) return v;
     }
     return v;

@@ -129,9 +129,19 @@ function sampleToGo(s: Sample): GoStruct {
   return new GoStruct('*template.sample', { Labels: new Map(Object.entries(labelsToRecord(s.metric))), Value: s.v });
 }
 
+/** Go's strings.ToUpper/ToLower map rune by rune: a rune without a one-rune mapping (ß) stays. */
+function mapRunes(s: string, f: (c: string) => string): string {
+  let out = '';
+  for (const c of s) {
+    const m = f(c);
+    out += [...m].length === 1 ? m : c;
+  }
+  return out;
+}
+
 /** strings.Title: upper-cases the first letter of every word. */
 function title(s: string): string {
-  return s.replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+  return s.replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, sep: string, ch: string) => sep + mapRunes(ch, (c) => c.toUpperCase()));
 }
 
 /** Go's Regexp.ReplaceAllString template syntax: `$1`, `${1}`, `$name`, `$$`. */
@@ -234,8 +244,8 @@ export function prometheusFuncs(opts: PrometheusFuncsOptions): Map<string, FuncS
     ['match', { fn: (a) => compileGoRegex(asString(a[0]), 'u').test(asString(a[1])), arity: 2 }],
     ['safeHtml', { fn: (a) => asString(a[0]), arity: 1 }],
     ['title', { fn: (a) => title(asString(a[0])), arity: 1 }],
-    ['toUpper', { fn: (a) => asString(a[0]).toUpperCase(), arity: 1 }],
-    ['toLower', { fn: (a) => asString(a[0]).toLowerCase(), arity: 1 }],
+    ['toUpper', { fn: (a) => mapRunes(asString(a[0]), (c) => c.toUpperCase()), arity: 1 }],
+    ['toLower', { fn: (a) => mapRunes(asString(a[0]), (c) => (c === '\u0130' ? 'i' : c.toLowerCase())), arity: 1 }],
     ['graphLink', { fn: (a) => `/graph?g0.expr=${queryEscape(asString(a[0]))}&g0.tab=0`, arity: 1 }],
     ['tableLink', { fn: (a) => `/graph?g0.expr=${queryEscape(asString(a[0]))}&g0.tab=1`, arity: 1 }],
     ['humanize', num(humanize)],

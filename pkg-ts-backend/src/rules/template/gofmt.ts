@@ -235,6 +235,8 @@ function formatOne(verb: string, v: GoValue, spec: Spec): string {
     case 'd':
       if (v instanceof GoInt) return pad(signed(String(v.n), spec), spec, true);
       return badVerb(verb, v);
+    case 'T':
+      return pad(v === null ? '<nil>' : goTypeName(v), spec, false);
     case 't':
       if (typeof v === 'boolean') return pad(String(v), spec, false);
       return badVerb(verb, v);

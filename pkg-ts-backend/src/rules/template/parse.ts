@@ -31,7 +31,8 @@ export type TemplateNode =
   | { kind: 'text'; text: string }
   | { kind: 'action'; pos: number; pipe: Pipeline }
   | { kind: 'if' | 'with' | 'range'; pos: number; pipe: Pipeline; list: TemplateNode[]; elseList: TemplateNode[] | null }
-  | { kind: 'break' | 'continue'; pos: number };
+  | { kind: 'break' | 'continue'; pos: number }
+  | { kind: 'template'; pos: number; name: string; pipe: Pipeline | null };
 
 type Tok =
   | { t: 'space' | 'pipe' | 'lparen' | 'rparen' | 'declare' | 'assign' | 'comma' | 'dot' | 'eoa'; pos: number }
@@ -82,19 +83,17 @@ function lex(src: string, fail: (pos: number, msg: string) => never): Piece[] {
         if (SPACE.test(c)) {
           const start = p;
           while (SPACE.test(src[p] ?? '')) p++;
-          if (src.startsWith('-}}', p)) {
-            trimAfter = true;
-            p += 3;
-            break;
-          }
-          if (src.startsWith('}}', p)) {
-            p += 2;
+          if (src.startsWith('-}}', p) || src.startsWith('}}', p)) {
+            if (parenDepth > 0) fail(p, 'unclosed left paren');
+            trimAfter = src[p] === '-';
+            p += trimAfter ? 3 : 2;
             break;
           }
           toks.push({ t: 'space', pos: start });
           continue;
         }
         if (src.startsWith('}}', p)) {
+          if (parenDepth > 0) fail(p, 'unclosed left paren');
           p += 2;
           break;
         }
@@ -134,6 +133,8 @@ function lex(src: string, fail: (pos: number, msg: string) => never): Piece[] {
           const m = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][+-]?[0-9_]+)?)/.exec(src.slice(p));
           if (!m) fail(p, `bad number syntax: "${c}"`);
           p += m[0].length;
+          const tail = /^[A-Za-z0-9_.]+/.exec(src.slice(p));
+          if (tail) fail(start, `bad number syntax: "${m[0]}${tail[0]}"`);
           toks.push({ t: 'number', pos: start, text: m[0] });
         } else fail(p, `unexpected "${c}" in command`);
       }
@@ -257,6 +258,10 @@ export class TemplateParser {
           list.push({ kind: kw, pos: piece.action.pos });
           continue;
         }
+        if (kw === 'template') {
+          list.push(this.parseTemplateCall());
+          continue;
+        }
         this.fail(piece.action.pos, `{{${kw}}} is not supported in alert templates`);
       }
       const pipe = this.parsePipeline('command', false);
@@ -289,6 +294,17 @@ export class TemplateParser {
     }
     this.vars.pop();
     return { kind: kw, pos, pipe, list: body.list, elseList };
+  }
+
+  /** `{{template "name" pipeline}}`: alert templates define no templates, so it fails when run. */
+  private parseTemplateCall(): TemplateNode {
+    this.skipSpace();
+    const nameTok = this.peek();
+    if (nameTok.t !== 'string') this.fail(nameTok.pos, `unexpected ${this.describe(nameTok)} in template clause`);
+    this.ti++;
+    this.skipSpace();
+    const pipe = this.peek().t === 'eoa' ? null : this.parsePipeline('template clause', false);
+    return { kind: 'template', pos: nameTok.pos, name: unquote(nameTok.text), pipe };
   }
 
   private expectEnd(ctx: string): void {
@@ -386,25 +402,30 @@ export class TemplateParser {
     return { pos, args };
   }
 
-  private fieldChain(): string[] {
+  /** Reads `.a.b...`; also returns where the chain starts (Go positions chained nodes there). */
+  private fieldChain(): { names: string[]; pos: number | null } {
     const names: string[] = [];
+    const pos = this.peek().t === 'field' ? this.peek().pos : null;
     for (let t = this.peek(); t.t === 'field'; t = this.peek()) {
       names.push(t.text.slice(1));
       this.ti++;
     }
-    return names;
+    return { names, pos };
   }
 
   private parseOperand(): Operand {
     const t = this.peek();
     this.ti++;
     switch (t.t) {
-      case 'field':
-        this.ti--;
-        return { kind: 'field', pos: t.pos, names: this.fieldChain() };
-      case 'variable':
+      case 'field': {
+        const chain = this.fieldChain();
+        return { kind: 'field', pos: chain.pos ?? t.pos, names: [t.text.slice(1), ...chain.names] };
+      }
+      case 'variable': {
         this.lookupVar(t.text, t.pos);
-        return { kind: 'variable', pos: t.pos, name: t.text, names: this.fieldChain() };
+        const chain = this.fieldChain();
+        return { kind: 'variable', pos: chain.pos ?? t.pos, name: t.text, names: chain.names };
+      }
       case 'dot':
         return { kind: 'dot', pos: t.pos };
       case 'ident':
@@ -428,7 +449,8 @@ export class TemplateParser {
         const close = this.peek();
         if (close.t !== 'rparen') this.fail(close.pos, 'unclosed left paren');
         this.ti++;
-        return { kind: 'pipe', pos: t.pos, pipe, names: this.fieldChain() };
+        const chain = this.fieldChain();
+        return { kind: 'pipe', pos: chain.pos ?? t.pos, pipe, names: chain.names };
       }
       default:
         return this.fail(t.pos, `unexpected ${this.describe(t)} in operand`);

@@ -77,6 +77,44 @@ describe('alert templates render as Prometheus renders them', () => {
   });
 });
 
+describe('more renderings checked against promtool test rules', () => {
+  const tiny: Sample[] = [
+    { metric: labelsFromRecord({ __name__: 'm', job: 'j2', instance: 'i:1' }), t: 0, v: 0.000123 },
+    { metric: labelsFromRecord({ __name__: 'm', job: 'j1', instance: 'i:2' }), t: 0, v: 77 },
+  ];
+  async function renderTiny(text: string): Promise<string> {
+    return expandAlertTemplate(
+      'T',
+      text,
+      { labels: tiny[0].metric, externalLabels: [], externalUrl: 'http://ex.com/prom/', value: 0.000123 },
+      { ts: 0, externalUrl: 'http://ex.com/prom/', query: async (q) => (q === 'm' ? tiny : []) }
+    );
+  }
+  const err = (col: number, ctx: string, msg: string): string =>
+    `<error expanding template: error executing template __alert_T: template: __alert_T:1:${col}: executing "__alert_T" at <${ctx}>: ${msg}>`;
+  test.each([
+    ['{{ template "x" }}', err(124, '{{template "x"}}', 'template "x" not defined')],
+    ['{{ $labels.job.y }}', err(122, '$labels.job.y', "can't evaluate field y in type string")],
+    ['{{ "a" "b" }}', err(115, '"a"', 'can\'t give argument to non-function "a"')],
+    ['{{ humanize 1 2 }}', err(115, 'humanize', 'wrong number of args for humanize: want 1 got 2')],
+    ['{{ range $i, $x := query "m" }}{{ if eq $i 1 }}{{ break }}{{ end }}{{ $x.Labels.job }}{{ end }}', 'j2'],
+    [
+      '{{ with $labels.nope }}yes{{ else }}{{ with $labels.job }}job={{ . }}{{ end }}{{ end }}|{{ index (query "m") 0 | value }}|{{ len (query "m") }}|{{ html "<a&b>" }}|{{ urlquery "a b&c" }}|{{ js "it\'s" }}',
+      "job=j2|0.000123|2|&lt;a&amp;b&gt;|a+b%26c|it\\'s",
+    ],
+    ['{{ toTime 1435065584.128 }}|{{ parseDuration "1h30m" }}|{{ "x" | printf "%s-%s" "y" }}|{{ print 1 2 "a" "b" 3.5 }}|{{ println "a" 1 }}', '2015-06-23 13:19:44.128 +0000 UTC|5400|y-x|1 2ab3.5|a 1\n'],
+    ['{{ index $labels "nope" }}|{{ not 0 }}|{{ and 1 2 }}|{{ ne "a" "b" }}|{{ lt 1.5 2.5 }}|{{ le "a" "b" }}|{{ eq "a" "b" "a" }}', '|true|2|true|true|true|true'],
+    ['{{ $v := 3 }}{{ if true }}{{ $v := 4 }}{{ $v }}{{ end }}{{ $v }}|{{ range $i, $e := "abc" }}{{ end }}', err(196, '"abc"', "range can't iterate over abc")],
+    ['{{ printf "%5.2f%%" 12.3456 }}|{{ printf "%-8v|" "ab" }}|{{ printf "%08.3f" -3.14159 }}|{{ printf "%+.1e" 12345.678 }}|{{ printf "%T" 1 }}', '12.35%|ab      ||-003.142|+1.2e+04|int'],
+    ['{{ humanizeDuration "3661" }}|{{ humanize "1e3" }}|{{ humanize "inf" }}|{{ humanize1024 "NaN" }}|{{ humanizePercentage "0.5" }}|{{ humanizeTimestamp "1435065584" }}', '1h 1m 1s|1k|+Inf|NaN|50%|2015-06-23 13:19:44 +0000 UTC'],
+    ['{{ title "ünïcode wörds" }}|{{ toUpper "straße" }}|{{ reReplaceAll "(?P<x>a)" "[${x}]" "banana" }}|{{ reReplaceAll "a" "$$" "aa" }}|{{ match "b+" "abbc" }}', 'Ünïcode Wörds|STRAßE|b[a]n[a]n[a]|$$|true'],
+    ['{{ stripDomain "1.2.3.4:80" }}|{{ stripDomain "host.example.com" }}|{{ stripPort "[::1]:9090" }}|{{ stripPort "nohost" }}', '1.2.3.4:80|host|::1|nohost'],
+    ['{{ .Value }}|{{ .ExternalURL }}|{{ $value | printf "%v" }}|{{ 1.0 | printf "%v" }}|{{ -0.0 }}|{{ 1e100 }}|{{ 123456789012345678.0 }}', '0.000123|http://ex.com/prom/|0.000123|1|-0|1e+100|1.2345678901234568e+17'],
+  ])('%s', async (text, want) => {
+    expect(await renderTiny(text)).toBe(want);
+  });
+});
+
 describe('template errors become the value, with Go positions and contexts', () => {
   const prefix = '<error expanding template: error executing template __alert_T: template: __alert_T:1:115: executing "__alert_T" at ';
   test.each([
@@ -96,5 +134,21 @@ describe('template errors become the value, with Go positions and contexts', () 
     expect(checkAlertTemplate('T', '{{ if }}')).toMatch(/^template: __alert_T:1: /);
     expect(checkAlertTemplate('T', '{{ $labels.x }}')).toBeNull();
     expect(checkAlertTemplate('T', '{{ if true }}x')).toMatch(/unexpected EOF/);
+    // Messages as promtool check rules prints them for the same templates.
+    const goParseErrors: Array<[string, string]> = [
+      ['{{ end }}', 'unexpected {{end}}'],
+      ['{{ $undefined }}', 'undefined variable "$undefined"'],
+      ['{{ "unterminated }}', 'unterminated quoted string'],
+      ['{{ else }}', 'unexpected {{else}}'],
+      ['{{ range }}{{ end }}', 'missing value for range'],
+      ['{{ ( }}', 'unclosed left paren'],
+      ['{{ 1x }}', 'bad number syntax: "1x"'],
+      ['{{ break }}', '{{break}} outside {{range}}'],
+      ['{{ if true }}{{ else }}{{ else }}{{ end }}', 'expected end; found {{else}}'],
+      ['{{/* unclosed }}', 'unclosed comment'],
+      ['x {{ .Labels', 'unclosed action'],
+      ['{{ $x := }}', 'missing value for command'],
+    ];
+    for (const [text, msg] of goParseErrors) expect(checkAlertTemplate('A', text)).toBe(`template: __alert_A:1: ${msg}`);
   });
 });
