@@ -148,15 +148,25 @@ function columnData(field: Field, type: DataType): Data {
       return makeData({ ...base, type: type as Bool, data: bits });
     }
     case 'int64':
-    case 'time':
-      return makeData({ ...base, type: type as Int64, data: BigInt64Array.from(field.values, (v) => v ?? 0n) });
-    case 'uint64':
-      return makeData({ ...base, type: type as Uint64, data: BigUint64Array.from(field.values, (v) => v ?? 0n) });
+    case 'time': {
+      const data = new BigInt64Array(length);
+      field.values.forEach((v, i) => {
+        if (v !== null) data[i] = v;
+      });
+      return makeData({ ...base, type: type as Int64, data });
+    }
+    case 'uint64': {
+      const data = new BigUint64Array(length);
+      field.values.forEach((v, i) => {
+        if (v !== null) data[i] = v;
+      });
+      return makeData({ ...base, type: type as Uint64, data });
+    }
     default: {
       const ArrayType = NUMBER_ARRAYS[field.type] as NumberArrayConstructor;
       const data = new ArrayType(length);
       (field.values as ReadonlyArray<number | null>).forEach((v, i) => {
-        data[i] = v ?? 0;
+        if (v !== null) data[i] = v;
       });
       return makeData({ ...base, type: type as Float64, data: data as Float64Array });
     }

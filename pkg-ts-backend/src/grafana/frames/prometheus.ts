@@ -51,6 +51,8 @@ export interface PromFramingOptions {
 
 /** Parses a Prometheus sample value ("1.5", "NaN", "+Inf", "-Inf"). */
 export function parseSampleValue(s: string): number {
+  const n = Number(s);
+  if (!Number.isNaN(n) || s === 'NaN') return n;
   if (/^[+]?inf(inity)?$/i.test(s)) return Infinity;
   if (/^-inf(inity)?$/i.test(s)) return -Infinity;
   return Number(s);
