@@ -1,53 +1,49 @@
-import { labelsFromRecord } from '../model/labels';
 import { MemoryStorage } from '../storage/memory';
 import { baseDeps, getJSON, startApiServer, TestServer } from './testing/server';
-import type { RuleGroupView, RulesView } from './types';
+import type { AlertStatus, RuleGroupStatus, RulesView } from './types';
 
-const L = labelsFromRecord;
-const T = Date.UTC(2024, 0, 1, 12, 0, 0);
+const firing: AlertStatus = { labels: { alertname: 'InstanceDown', instance: 'a' }, annotations: { summary: 'down' }, state: 'firing', activeAt: '2024-01-01T11:50:00Z', value: '0e+00' };
+const pending: AlertStatus = { labels: { alertname: 'InstanceDown', instance: 'b' }, annotations: { summary: 'down' }, state: 'pending', activeAt: '2024-01-01T11:59:00Z', value: '5e-01' };
 
-const groups: RuleGroupView[] = [
+const groups: RuleGroupStatus[] = [
   {
     name: 'alerts',
     file: '/etc/flint/alerts.yml',
-    intervalMs: 30_000,
+    interval: 30,
     limit: 0,
-    evaluationTimeSeconds: 0.002,
-    lastEvaluation: T,
+    evaluationTime: 0.002,
+    lastEvaluation: '2024-01-01T12:00:00Z',
     rules: [
       {
-        type: 'alerting',
+        state: 'firing',
         name: 'InstanceDown',
         query: 'up == 0',
-        durationMs: 300_000,
-        keepFiringForMs: 0,
-        labels: L({ severity: 'page' }),
-        annotations: L({ summary: 'down' }),
-        alerts: [
-          { labels: L({ alertname: 'InstanceDown', instance: 'a' }), annotations: L({ summary: 'down' }), state: 'firing', activeAt: T - 600_000, value: 0, keepFiringSince: 0 },
-          { labels: L({ alertname: 'InstanceDown', instance: 'b' }), annotations: L({ summary: 'down' }), state: 'pending', activeAt: T - 60_000, value: 0.5, keepFiringSince: 0 },
-        ],
+        duration: 300,
+        keepFiringFor: 0,
+        labels: { severity: 'page' },
+        annotations: { summary: 'down' },
+        alerts: [firing, pending],
         health: 'ok',
-        lastError: '',
-        evaluationTimeSeconds: 0.001,
-        lastEvaluation: T,
+        evaluationTime: 0.001,
+        lastEvaluation: '2024-01-01T12:00:00Z',
+        type: 'alerting',
       },
     ],
   },
   {
     name: 'records',
     file: '/etc/flint/records.yml',
-    intervalMs: 60_000,
+    interval: 60,
     limit: 0,
-    evaluationTimeSeconds: 0.001,
-    lastEvaluation: 0,
+    evaluationTime: 0.001,
+    lastEvaluation: '0001-01-01T00:00:00Z',
     rules: [
-      { type: 'recording', name: 'job:up:sum', query: 'sum by (job) (up)', labels: L({}), health: 'err', lastError: 'boom', evaluationTimeSeconds: 0, lastEvaluation: 0 },
+      { name: 'job:up:sum', query: 'sum by (job) (up)', health: 'err', lastError: 'boom', evaluationTime: 0, lastEvaluation: '0001-01-01T00:00:00Z', type: 'recording' },
     ],
   },
 ];
 
-const rules: RulesView = { groups: () => groups };
+const rules: RulesView = { groups: () => groups, alerts: () => [firing, pending] };
 
 describe('/api/v1/rules, /alerts, /alertmanagers', () => {
   let server: TestServer;
@@ -60,35 +56,7 @@ describe('/api/v1/rules, /alerts, /alertmanagers', () => {
 
   it('lists groups with alerting and recording rules', async () => {
     const r = await getJSON(server.base, '/api/v1/rules');
-    const data = r.body.data as { groups: Array<Record<string, unknown>> };
-    expect(data.groups).toHaveLength(2);
-    expect(data.groups[0]).toMatchObject({ name: 'alerts', file: '/etc/flint/alerts.yml', interval: 30, limit: 0, lastEvaluation: '2024-01-01T12:00:00Z' });
-    expect((data.groups[0].rules as unknown[])[0]).toEqual({
-      state: 'firing',
-      name: 'InstanceDown',
-      query: 'up == 0',
-      duration: 300,
-      keepFiringFor: 0,
-      labels: { severity: 'page' },
-      annotations: { summary: 'down' },
-      alerts: [
-        { labels: { alertname: 'InstanceDown', instance: 'a' }, annotations: { summary: 'down' }, state: 'firing', activeAt: '2024-01-01T11:50:00Z', value: '0e+00' },
-        { labels: { alertname: 'InstanceDown', instance: 'b' }, annotations: { summary: 'down' }, state: 'pending', activeAt: '2024-01-01T11:59:00Z', value: '5e-01' },
-      ],
-      health: 'ok',
-      evaluationTime: 0.001,
-      lastEvaluation: '2024-01-01T12:00:00Z',
-      type: 'alerting',
-    });
-    expect((data.groups[1].rules as unknown[])[0]).toEqual({
-      name: 'job:up:sum',
-      query: 'sum by (job) (up)',
-      health: 'err',
-      lastError: 'boom',
-      evaluationTime: 0,
-      lastEvaluation: '0001-01-01T00:00:00Z',
-      type: 'recording',
-    });
+    expect(r.body).toEqual({ status: 'success', data: { groups } });
   });
 
   it('filters by type, name, group, file, labels and drops alerts on request', async () => {
@@ -97,7 +65,7 @@ describe('/api/v1/rules, /alerts, /alertmanagers', () => {
     const byName = await getJSON(server.base, '/api/v1/rules?rule_name[]=InstanceDown&exclude_alerts=true');
     const g = (byName.body.data as { groups: Array<{ rules: Array<Record<string, unknown>> }> }).groups;
     expect(g).toHaveLength(1);
-    expect(g[0].rules[0].alerts).toBeUndefined();
+    expect(g[0].rules[0].alerts).toBeNull();
     const byFile = await getJSON(server.base, `/api/v1/rules?file[]=${encodeURIComponent('/etc/flint/records.yml')}`);
     expect((byFile.body.data as { groups: unknown[] }).groups).toHaveLength(1);
     const byLabels = await getJSON(server.base, `/api/v1/rules?match[]=${encodeURIComponent('{severity="page"}')}`);
@@ -119,6 +87,10 @@ describe('/api/v1/rules, /alerts, /alertmanagers', () => {
     expect(d2.groupNextToken).toBeUndefined();
     const bad = await getJSON(server.base, '/api/v1/rules?group_limit=0');
     expect(bad.status).toBe(400);
+    const unknown = await getJSON(server.base, '/api/v1/rules?group_limit=1&group_next_token=abc');
+    expect(unknown.body.error).toBe("invalid group_next_token 'abc'. were rule groups changed?");
+    const noLimit = await getJSON(server.base, `/api/v1/rules?group_next_token=${d1.groupNextToken}`);
+    expect(noLimit.body.error).toBe('group_limit needs to be present in order to paginate over the groups');
   });
 
   it('lists active alerts with Go e-notation values', async () => {

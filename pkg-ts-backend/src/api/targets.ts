@@ -1,7 +1,6 @@
 // /targets, /targets/metadata, /scrape_pools and /metadata: views of the scrape manager.
 import { labelsKey, labelsToRecord } from '../model/labels';
 import type { Matcher } from '../model/matcher';
-import { formatDuration } from '../model/duration';
 import { formatRFC3339 } from './encode';
 import type { ApiRequest, ApiResult } from './handler';
 import { invalidParam } from './params';
@@ -22,10 +21,10 @@ function activeTargetJSON(t: ActiveTarget) {
     globalUrl: t.globalUrl,
     lastError: t.lastError,
     lastScrape: formatRFC3339(t.lastScrape),
-    lastScrapeDuration: t.lastScrapeDurationSeconds,
+    lastScrapeDuration: t.lastScrapeDuration,
     health: t.health,
-    scrapeInterval: formatDuration(t.scrapeIntervalMs),
-    scrapeTimeout: formatDuration(t.scrapeTimeoutMs),
+    scrapeInterval: t.scrapeInterval,
+    scrapeTimeout: t.scrapeTimeout,
   };
 }
 

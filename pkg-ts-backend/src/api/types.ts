@@ -77,10 +77,12 @@ export interface ActiveTarget {
   lastError: string;
   /** ms since epoch; 0 when never scraped. */
   lastScrape: number;
-  lastScrapeDurationSeconds: number;
+  /** Seconds. */
+  lastScrapeDuration: number;
   health: TargetHealth;
-  scrapeIntervalMs: number;
-  scrapeTimeoutMs: number;
+  /** Prometheus durations (`15s`). */
+  scrapeInterval: string;
+  scrapeTimeout: string;
 }
 
 export interface DroppedTarget {
@@ -109,57 +111,63 @@ export interface ScrapeView {
   pools(): string[];
 }
 
-export type AlertState = 'inactive' | 'pending' | 'firing';
-export type RuleHealth = 'ok' | 'err' | 'unknown';
-
-export interface ActiveAlert {
-  labels: Labels;
-  annotations: Labels;
-  state: 'pending' | 'firing';
-  /** ms since epoch. */
-  activeAt: number;
-  value: number;
-  /** ms since epoch, when the condition cleared but keep_firing_for holds the alert; 0 otherwise. */
-  keepFiringSince: number;
+/** An active alert as /api/v1/alerts and /api/v1/rules list it (times RFC 3339, value in Go's %e form). */
+export interface AlertStatus {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: string;
+  activeAt?: string;
+  keepFiringSince?: string;
+  value: string;
 }
 
-interface RuleCommon {
+export interface AlertingRuleStatus {
+  state: string;
   name: string;
   query: string;
-  labels: Labels;
-  health: RuleHealth;
-  lastError: string;
-  evaluationTimeSeconds: number;
-  /** ms since epoch; 0 when never evaluated. */
-  lastEvaluation: number;
-}
-
-export interface AlertingRuleView extends RuleCommon {
+  /** Seconds. */
+  duration: number;
+  keepFiringFor: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  alerts: AlertStatus[];
+  health: string;
+  lastError?: string;
+  evaluationTime: number;
+  lastEvaluation: string;
   type: 'alerting';
-  durationMs: number;
-  keepFiringForMs: number;
-  annotations: Labels;
-  alerts: ActiveAlert[];
 }
 
-export interface RecordingRuleView extends RuleCommon {
+export interface RecordingRuleStatus {
+  name: string;
+  query: string;
+  labels?: Record<string, string>;
+  health: string;
+  lastError?: string;
+  evaluationTime: number;
+  lastEvaluation: string;
   type: 'recording';
 }
 
-export type RuleView = AlertingRuleView | RecordingRuleView;
+export type RuleStatus = AlertingRuleStatus | RecordingRuleStatus;
 
-export interface RuleGroupView {
+/** A rule group in the JSON shape of /api/v1/rules; the rule manager builds it, the API filters it. */
+export interface RuleGroupStatus {
   name: string;
   file: string;
-  intervalMs: number;
+  rules: RuleStatus[];
+  /** Seconds. */
+  interval: number;
   limit: number;
-  rules: RuleView[];
-  evaluationTimeSeconds: number;
-  lastEvaluation: number;
+  evaluationTime: number;
+  lastEvaluation: string;
 }
 
 export interface RulesView {
-  groups(): RuleGroupView[];
+  /** Groups sorted by file, then name. */
+  groups(): RuleGroupStatus[];
+  /** Every pending or firing alert. */
+  alerts(): AlertStatus[];
 }
 
 export interface AlertmanagersView {
