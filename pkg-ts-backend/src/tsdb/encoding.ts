@@ -144,8 +144,10 @@ export class ByteReader {
   /** Reads a float with its exact bits (keep it in a typed array or field, never a number[]). */
   f64(): number {
     this.need(8);
-    if (LITTLE_ENDIAN) f64Bytes.set(this.buf.subarray(this.pos, this.pos + 8));
-    else for (let i = 0; i < 8; i++) f64Bytes[i] = this.buf[this.pos + 7 - i];
+    const b = this.buf;
+    const p = this.pos;
+    if (LITTLE_ENDIAN) for (let i = 0; i < 8; i++) f64Bytes[i] = b[p + i];
+    else for (let i = 0; i < 8; i++) f64Bytes[i] = b[p + 7 - i];
     this.pos += 8;
     return f64[0];
   }
