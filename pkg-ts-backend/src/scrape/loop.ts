@@ -186,8 +186,8 @@ export class ScrapeLoop {
         }
       }
       const key = parser.series();
-      if (cache.isDropped(key)) continue;
       const cached = cache.get(key);
+      if (!cached && cache.isDropped(key)) continue;
       let labels: Labels;
       let ref: SeriesRef = 0;
       if (cached) {
