@@ -44,6 +44,7 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
 /** Expands `template` with the groups of one match (index 0 = whole match). */
 export function expandTemplate(template: string, groups: readonly (string | undefined)[], names: ReadonlyMap<string, number>): string {
   if (!template.includes('$')) return template;
+  if (template === '$1' || template === '${1}') return groups[1] ?? '';
   let out = '';
   let i = 0;
   while (i < template.length) {

@@ -156,6 +156,7 @@ describe('lowercase and uppercase', () => {
 test('no steps returns the same labels; results stay sorted', () => {
   const ls: Labels = labelsFromRecord({ b: '1', a: '2' });
   expect(relabel(ls, [])).toBe(ls);
+  expect(relabel(ls, [step({ action: 'keep', sourceLabels: ['a'], regex: '2' }), step({ sourceLabels: ['a'], regex: 'x', targetLabel: 't' })])).toBe(ls);
   const out = relabel(ls, [step({ targetLabel: '0first', replacement: 'z' })]);
   expect(out!.map((l) => l.name)).toEqual(['0first', 'a', 'b']);
 });
