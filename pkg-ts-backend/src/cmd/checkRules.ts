@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import { compareLabels, labelsEqual } from '../model/labels';
 import { parseRuleFile, RuleFileError, RuleGroupSpec } from '../rules/file';
 import { registerSubcommand } from './flint';
+// flint.ts loads this module; `flint test rules` registers itself alongside.
+import './testRules';
 
 export interface CheckRulesOutput {
   stdout(line: string): void;
