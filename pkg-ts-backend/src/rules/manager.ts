@@ -105,6 +105,7 @@ export class RuleManager {
       next.set(g.key(), g);
     }
     const stops: Promise<void>[] = [];
+    const replaced: [Group, Group][] = [];
     const final = new Map<string, Group>();
     for (const [key, g] of next) {
       const old = this.groupsByKey.get(key);
@@ -113,13 +114,15 @@ export class RuleManager {
         continue;
       }
       if (old) {
-        g.copyState(old);
+        replaced.push([g, old]);
         stops.push(old.stop(false));
       }
       final.set(key, g);
     }
     for (const [key, old] of this.groupsByKey) if (!next.has(key)) stops.push(old.stop(true));
+    // Take over state only once the old group's last evaluation has finished.
     await Promise.all(stops);
+    for (const [g, old] of replaced) g.copyState(old);
     for (const [key, g] of final) if (this.groupsByKey.get(key) !== g) g.start();
     this.groupsByKey = final;
     this.restoredOnce = true;
