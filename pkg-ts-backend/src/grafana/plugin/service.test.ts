@@ -248,6 +248,20 @@ describe('Grafana plugin service', () => {
     expect(html.message).toMatch(/did not answer like the Prometheus HTTP API \(HTTP 200, text\/html\)/);
   });
 
+  it('accepts a Prometheus-compatible server without build information once a query works', async () => {
+    upstream.handler = (r, res) => {
+      if (r.path === '/api/v1/status/buildinfo') {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        return res.end('404 page not found');
+      }
+      upstream.answer(r, res);
+    };
+    const health = await client.checkHealth({ pluginContext: pluginContext({ url: upstream.url, uid: 'compat' }) });
+    expect(health.status).toBe('OK');
+    expect(health.message).toContain('a Prometheus-compatible server');
+    expect(upstream.requests.map((r) => r.params.get('query'))).toContain('1+1');
+  });
+
   it('sends the configured credentials and rebuilds the client when the settings change', async () => {
     const base = { url: upstream.url, uid: 'creds', basicAuthUser: 'u', secure: { basicAuthPassword: 'p' } };
     await client.checkHealth({ pluginContext: pluginContext({ ...base, lastUpdatedMS: 1 }) });
