@@ -40,10 +40,11 @@ export function locatorScript({ id, executable }) {
 # scripts/build-plugin.mjs; do not edit). The backend runs inside flint
 # (flint --grafana.listen-address=HOST:PORT); this script tells Grafana where, in the
 # go-plugin handshake: one line on stdout, then it stays alive until Grafana ends it.
-# Only shell builtins and absolute paths: Grafana may start it without PATH.
+# Only shell builtins and absolute paths: Grafana may start it without PATH. Errors go to
+# stderr with an [ERROR] prefix, which go-plugin turns into error-level lines in Grafana's log.
 
 if [ "\${grafana_plugin_type:-}" != "datasource" ]; then
-  echo "${executable}: this is the Flint plugin's backend locator, which Grafana starts (grafana_plugin_type=datasource is not set)" >&2
+  echo "[ERROR] ${executable}: this is the Flint plugin's backend locator, which Grafana starts (grafana_plugin_type=datasource is not set)" >&2
   exit 1
 fi
 
@@ -51,7 +52,7 @@ fi
 case ",\${PLUGIN_PROTOCOL_VERSIONS:-2}," in
   *,2,*) ;;
   *)
-    echo "${executable}: Grafana offers plugin protocol version(s) '\${PLUGIN_PROTOCOL_VERSIONS}', flint speaks 2" >&2
+    echo "[ERROR] ${executable}: Grafana offers plugin protocol version(s) '\${PLUGIN_PROTOCOL_VERSIONS}', flint speaks 2" >&2
     exit 1
     ;;
 esac
@@ -59,12 +60,12 @@ esac
 address="\${GF_PLUGIN_GRPC_ADDRESS:-\${${standaloneVariable}:-}}"
 case "$address" in
   *[!]0-9A-Za-z.:_[-]* | "")
-    echo "${executable}: no usable flint address ('$address'): set grpc_address = HOST:PORT (flint's --grafana.listen-address) under [plugin.${id}] in grafana.ini, or ${iniVariable} in Grafana's environment" >&2
+    echo "[ERROR] ${executable}: no usable flint address ('$address'): set grpc_address = HOST:PORT (flint's --grafana.listen-address) under [plugin.${id}] in grafana.ini, or ${iniVariable} in Grafana's environment" >&2
     exit 1
     ;;
   *:[0-9]*) ;;
   *)
-    echo "${executable}: the flint address '$address' is not HOST:PORT" >&2
+    echo "[ERROR] ${executable}: the flint address '$address' is not HOST:PORT" >&2
     exit 1
     ;;
 esac
@@ -77,7 +78,7 @@ for candidate in /bin/sleep /usr/bin/sleep; do
   fi
 done
 if [ -z "$sleeper" ]; then
-  echo "${executable}: neither /bin/sleep nor /usr/bin/sleep exists, so the locator cannot wait for Grafana" >&2
+  echo "[ERROR] ${executable}: neither /bin/sleep nor /usr/bin/sleep exists, so the locator cannot wait for Grafana" >&2
   exit 1
 fi
 
