@@ -1,6 +1,7 @@
 // A real HTTP server on 127.0.0.1 with the API mounted, for contract tests.
 import { labelsFromRecord } from '../../model/labels';
-import { MemoryStorage } from '../../storage/memory';
+import type { Queryable } from '../../storage/interface';
+import type { MemoryStorage } from '../../storage/memory';
 import { createLogger } from '../../util/log';
 import { WebServer } from '../../web/server';
 import { registerApi } from '../register';
@@ -28,7 +29,7 @@ export async function startApiServer(deps: ApiDeps): Promise<TestServer> {
 }
 
 /** Deps with storage and fakes filled in; tests override what they exercise. */
-export function baseDeps(storage: MemoryStorage, overrides: Partial<ApiDeps> = {}): ApiDeps {
+export function baseDeps(storage: Queryable, overrides: Partial<ApiDeps> = {}): ApiDeps {
   return {
     engine: new SelectorEngine(),
     parser: fakeParser,
