@@ -9,7 +9,7 @@ import { testRuleFiles } from '../cmd/testRules';
 const PROMTOOL = '/usr/bin/promtool';
 
 describe('flint test rules agrees with promtool test rules', () => {
-  test.each(['ut.yml', 'ut-pass.yml', 'semantics.yml'])('%s', async (name) => {
+  test.each(['ut.yml', 'ut-pass.yml', 'semantics.yml', 'templates.yml'])('%s', async (name) => {
     const cwd = join(__dirname, 'testdata');
     const ref = spawnSync(PROMTOOL, ['test', 'rules', name], { cwd, encoding: 'utf8', timeout: 60_000 });
     let stdout = '';

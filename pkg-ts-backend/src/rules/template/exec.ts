@@ -50,8 +50,7 @@ export class TemplateExecutor {
     const nl = before.lastIndexOf('\n');
     const line = 1 + (before.match(/\n/g)?.length ?? 0);
     const col = nl < 0 ? pos : pos - nl - 1;
-    const ctx = context.length > 20 ? context.slice(0, 20) + '...' : context;
-    throw new TemplateExecError(`template: ${this.name}:${line}:${col}: executing "${this.name}" at <${ctx}>: ${msg}`);
+    throw new TemplateExecError(`template: ${this.name}:${line}:${col}: executing "${this.name}" at <${context}>: ${msg}`);
   }
 
   private async walkList(nodes: TemplateNode[], dot: GoValue): Promise<void> {

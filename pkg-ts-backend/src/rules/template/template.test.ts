@@ -124,7 +124,7 @@ describe('template errors become the value, with Go positions and contexts', () 
       '{{ .Foo }}',
       "<.Foo>: can't evaluate field Foo in type struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }>",
     ],
-    ['{{ first (query "nonexistent") }}', '<first (query "nonexi...>: error calling first: first() called on vector with no elements>'],
+    ['{{ first (query "nonexistent") }}', '<first (query "nonexistent")>: error calling first: first() called on vector with no elements>'],
   ])('%s', async (text, suffix) => {
     expect(await render(text)).toBe(prefix + suffix);
   });
