@@ -60,6 +60,8 @@ const KEYWORD_WORDS: ReadonlySet<string> = new Set([
   'group_right',
   'bool',
 ]);
+/** Words allowed inside `[...]` (Prometheus 3.14 writes `min_of`/`max_of`, earlier `min`/`max`). */
+const DURATION_KEYWORDS: ReadonlySet<string> = new Set(['step', 'range', 'min', 'max', 'min_of', 'max_of']);
 const PREPROCESSOR_WORDS: ReadonlySet<string> = new Set(['start', 'end']);
 
 function isSpace(c: string): boolean {
@@ -258,12 +260,12 @@ export class Lexer {
     return this.error(`unexpected character: ${goQuoteRune(c)}, expected ':'`);
   }
 
-  /** `step`, `min` and `max` inside duration expressions; null (position unchanged) otherwise. */
+  /** The function names of duration expressions; null (position unchanged) for other words. */
   private durationKeyword(): Token | null {
     let end = this.start;
     while (isAlpha(this.input.charAt(end))) end++;
     const word = this.input.slice(this.start, end).toLowerCase();
-    if (word !== 'step' && word !== 'min' && word !== 'max') return null;
+    if (!DURATION_KEYWORDS.has(word)) return null;
     this.pos = end;
     return this.emit('IDENTIFIER');
   }

@@ -147,6 +147,30 @@ describe('selectors', () => {
     expect(se.pos).toEqual({ start: 0, end: 11 });
   });
 
+  test('constant duration expressions are folded', () => {
+    const folded = (q: string): unknown => stripPositions(parseExpr(q));
+    expect(folded('foo[2m*(10+5)]')).toMatchObject({ range: 1800000 });
+    expect(folded('foo[24m+((1.5*2m)+2m)]')).toMatchObject({ range: 1740000 });
+    expect(folded('foo[1h30m % 1h]')).toMatchObject({ range: 1800000 });
+    expect(folded('foo[-5m+35m]')).toMatchObject({ range: 1800000 });
+    expect(folded('foo[max_of(5s, 1m)]')).toMatchObject({ range: 60000 });
+    expect(folded('foo[29s+1s:20*500ms] offset -(20*(((((8 - 2) / 3) * 7s) % 4) + 8000ms))')).toMatchObject({
+      range: 30000,
+      step: 10000,
+      offset: -200000,
+    });
+    expect(folded('foo offset (100 + 2)')).toMatchObject({ offset: 102000 });
+    expect(folded('foo offset (-2 ^ 2)')).toMatchObject({ offset: -4000 });
+    expect(folded('foo offset min(3s, 1m)')).toMatchObject({ offset: 3000 });
+    // Outside parentheses only the literal belongs to the offset.
+    expect(folded('foo offset 100 + 2')).toMatchObject({
+      type: 'BinaryExpr',
+      lhs: { offset: 100000 },
+      rhs: { val: 2 },
+    });
+    expect(folded('foo offset -2 ^ 2')).toMatchObject({ type: 'BinaryExpr', op: '^', lhs: { offset: -2000 } });
+  });
+
   test('subqueries', () => {
     const e = parseExpr('rate(foo[1m])[5m:30s] offset 1m @ start()');
     expect(stripPositions(e)).toMatchObject({
@@ -188,7 +212,15 @@ describe('selectors', () => {
       '1:5: parse error: unexpected "]" in subquery or range selector, expected number, duration, step(), or range()',
     ],
     ['foo[5m 1m]', '1:8: parse error: unexpected duration "1m" in subquery or range, expected ":" or "]"'],
-    ['foo[5m+1m]', '1:7: parse error: experimental duration expression is not enabled'],
+    [
+      'foo[step()]',
+      "1:5: parse error: step() in duration expressions is not supported: it depends on the query's parameters",
+    ],
+    ['foo[5s/0d]', '1:7: parse error: division by zero'],
+    ['foo[5s%0d]', '1:7: parse error: modulo by zero'],
+    ['foo offset (4d/0)', '1:15: parse error: division by zero'],
+    ['foo[-2^2]', '1:5: parse error: duration must be greater than 0'],
+    ['foo[max(1m)]', '1:11: parse error: unexpected ")" in subquery or range selector, expected ","'],
     ['(foo)[5m]', '1:6: parse error: ranges only allowed for vector selectors'],
     ['foo offset 5m [5m]', '1:15: parse error: no offset modifiers allowed before range'],
     ['foo @ 1 [5m]', '1:9: parse error: no @ modifiers allowed before range'],

@@ -60,6 +60,16 @@ const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
 };
 const POW_PRECEDENCE = 6;
 const MAX_NESTING_DEPTH = 500;
+
+/** Operators of duration expressions (the arithmetic ones, same precedence as elsewhere). */
+const DURATION_PRECEDENCE: Readonly<Record<string, number>> = { '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, '^': 6 };
+const DURATION_FUNCTIONS: ReadonlySet<string> = new Set(['step', 'range', 'min', 'max', 'min_of', 'max_of']);
+
+/** A folded duration expression: its value in seconds and where it was written. */
+interface DurationValue {
+  seconds: number;
+  range: PositionRange;
+}
 /** 2^63 as a float64: Go's float64(math.MaxInt64), the bound of an `@` timestamp. */
 const INT64_LIMIT = 2 ** 63;
 
@@ -388,59 +398,116 @@ export class Parser {
     }
   }
 
-  /**
-   * A number or duration used as a duration, in ms (numbers count seconds). `range` is where the
-   * literal (with any sign) sits; out-of-range values are reported there.
-   */
-  private durationMs(t: Token, negative = false, range: PositionRange = t): number {
-    const seconds = this.numberValue(t);
-    const ms = Math.trunc(seconds * 1000);
+  // Durations are written as literals or, in Prometheus 3, as constant arithmetic on them
+  // (`[5m+30s]`, `offset (2 * 1h)`). Expressions are folded here into milliseconds; `step()` and
+  // `range()` would need the query's parameters, which the AST cannot carry.
+
+  /** Milliseconds of a duration value (seconds), reporting Prometheus's range errors at `v.range`. */
+  private toDurationMs(v: DurationValue, allowNegative: boolean): number {
+    const ms = Math.trunc(v.seconds * 1000);
     if (!(Math.abs(ms) <= MAX_DURATION_MS)) {
-      this.report('duration out of range', range);
+      this.report('duration out of range', v.range);
       return 0;
     }
-    return negative ? -ms : ms;
-  }
-
-  /** A range (of a matrix selector or subquery): a positive number or duration, maybe signed. */
-  private parseRangeDuration(): number {
-    const start = this.tok.start;
-    let negative = false;
-    if (
-      this.tok.kind === 'OPERATOR' &&
-      (this.tok.text === '-' || this.tok.text === '+') &&
-      ['NUMBER', 'DURATION'].includes(this.peek().kind)
-    ) {
-      negative = this.advance().text === '-';
-    }
-    this.rejectDurationExpression();
-    if (!this.is('NUMBER') && !this.is('DURATION')) {
-      this.unexpected('subquery or range selector', 'number, duration, step(), or range()');
-    }
-    const t = this.advance();
-    const range = { start, end: t.end };
-    const ms = this.durationMs(t, negative, range);
-    if (this.errors.length === 0 && !(ms > 0 || (ms === 0 && !negative && this.numberValue(t) > 0))) {
-      this.report('duration must be greater than 0', range);
-    }
+    if (!allowNegative && !(v.seconds > 0)) this.report('duration must be greater than 0', v.range);
     return ms;
   }
 
-  private rejectDurationExpression(): void {
-    const t = this.tok;
-    if (
-      t.kind === 'OPERATOR' ||
-      t.kind === 'LEFT_PAREN' ||
-      (t.kind === 'IDENTIFIER' && ['step', 'min', 'max'].includes(t.text.toLowerCase()))
-    ) {
-      this.stop('experimental duration expression is not enabled', t);
+  private parseDurationExpr(minPrecedence: number, context: string): DurationValue {
+    if (++this.depth > MAX_NESTING_DEPTH) {
+      this.stop(`expression nesting too deep (more than ${MAX_NESTING_DEPTH} levels)`, this.tok);
     }
+    try {
+      let lhs = this.parseDurationUnary(context);
+      for (;;) {
+        const t = this.tok;
+        const prec = t.kind === 'OPERATOR' ? DURATION_PRECEDENCE[t.text] : undefined;
+        if (prec === undefined || prec < minPrecedence) return lhs;
+        this.advance();
+        const rhs = this.parseDurationExpr(t.text === '^' ? prec : prec + 1, context);
+        lhs = {
+          seconds: this.applyDurationOperator(t, lhs.seconds, rhs.seconds),
+          range: { start: lhs.range.start, end: rhs.range.end },
+        };
+      }
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Division and modulo by zero are reported at the operator, as Prometheus does. */
+  private applyDurationOperator(opTok: Token, a: number, b: number): number {
+    const op = opTok.text;
+    switch (op) {
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '/':
+        if (b === 0) this.report('division by zero', opTok);
+        return a / b;
+      case '%':
+        if (b === 0) this.report('modulo by zero', opTok);
+        return a % b;
+      default:
+        return Math.pow(a, b);
+    }
+  }
+
+  private parseDurationUnary(context: string): DurationValue {
+    if (this.tok.kind === 'OPERATOR' && (this.tok.text === '-' || this.tok.text === '+')) {
+      const op = this.advance();
+      // As for numbers, a sign binds tighter than `*` but looser than `^`.
+      const v = this.parseDurationExpr(POW_PRECEDENCE, context);
+      return { seconds: op.text === '-' ? -v.seconds : v.seconds, range: { start: op.start, end: v.range.end } };
+    }
+    return this.parseDurationPrimary(context);
+  }
+
+  private isDurationFunction(): boolean {
+    return (
+      DURATION_FUNCTIONS.has(this.tok.text.toLowerCase()) &&
+      this.tok.kind !== 'STRING' &&
+      this.peek().kind === 'LEFT_PAREN'
+    );
+  }
+
+  private parseDurationPrimary(context: string): DurationValue {
+    const t = this.tok;
+    if (t.kind === 'NUMBER' || t.kind === 'DURATION') {
+      this.advance();
+      return { seconds: this.numberValue(t), range: { start: t.start, end: t.end } };
+    }
+    if (t.kind === 'LEFT_PAREN') {
+      this.advance();
+      const inner = this.parseDurationExpr(1, context);
+      const close = this.expect('RIGHT_PAREN', context, '")"');
+      return { seconds: inner.seconds, range: { start: t.start, end: close.end } };
+    }
+    if (this.isDurationFunction()) {
+      const name = t.text.toLowerCase();
+      if (name === 'step' || name === 'range') {
+        this.stop(`${name}() in duration expressions is not supported: it depends on the query's parameters`, t);
+      }
+      this.advance();
+      this.advance();
+      const a = this.parseDurationExpr(1, context);
+      this.expect('COMMA', context, '","');
+      const b = this.parseDurationExpr(1, context);
+      const close = this.expect('RIGHT_PAREN', context, '")"');
+      return {
+        seconds: name.startsWith('min') ? Math.min(a.seconds, b.seconds) : Math.max(a.seconds, b.seconds),
+        range: { start: t.start, end: close.end },
+      };
+    }
+    return this.unexpected(context, 'number, duration, step(), or range()');
   }
 
   private parseRangeOrSubquery(e: Expr): Expr {
     const open = this.advance();
-    const range = this.parseRangeDuration();
-    this.rejectDurationExpression();
+    const range = this.toDurationMs(this.parseDurationExpr(1, 'subquery or range selector'), false);
     if (this.is('RIGHT_BRACKET')) {
       const close = this.advance();
       if (e.type !== 'VectorSelector') {
@@ -461,14 +528,10 @@ export class Parser {
     }
     if (!this.is('COLON')) this.unexpected('subquery or range', '":" or "]"');
     this.advance();
-    this.rejectDurationExpression();
     let step = 0;
-    if (this.is('NUMBER') || this.is('DURATION')) {
-      step = this.durationMs(this.advance());
-      this.rejectDurationExpression();
+    if (!this.is('RIGHT_BRACKET')) {
+      step = this.toDurationMs(this.parseDurationExpr(1, 'subquery selector'), false);
       if (!this.is('RIGHT_BRACKET')) this.unexpected('subquery selector', '"]"');
-    } else if (!this.is('RIGHT_BRACKET')) {
-      this.unexpected('subquery selector', 'number or duration or "]"');
     }
     const close = this.advance();
     const sq: SubqueryExpr = {
@@ -484,16 +547,26 @@ export class Parser {
     return sq;
   }
 
-  private parseOffset(e: Expr): Expr {
-    this.advance();
+  /** `offset` takes a literal, a parenthesised duration expression or min()/max(), maybe negated. */
+  private parseOffsetDuration(): number {
+    const start = this.tok.start;
     let negative = false;
     if (this.is('OPERATOR', '-')) {
       this.advance();
       negative = true;
     }
-    this.rejectDurationExpression();
-    if (!this.is('NUMBER') && !this.is('DURATION')) this.unexpected('offset', 'number, duration, step(), or range()');
-    const offset = this.durationMs(this.advance(), negative);
+    let v: DurationValue;
+    if (this.is('NUMBER') || this.is('DURATION') || this.is('LEFT_PAREN') || this.isDurationFunction()) {
+      v = this.parseDurationPrimary('offset');
+    } else {
+      return this.unexpected('offset', 'number, duration, step(), or range()');
+    }
+    return this.toDurationMs({ seconds: negative ? -v.seconds : v.seconds, range: { start, end: v.range.end } }, true);
+  }
+
+  private parseOffset(e: Expr): Expr {
+    this.advance();
+    const offset = this.parseOffsetDuration();
     const target = this.modifierTarget(
       e,
       'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery'
