@@ -98,4 +98,27 @@ describe('ScrapeClient', () => {
     await expect(c.fetch(`http://127.0.0.1:${port}/metrics`, 2000)).rejects.toThrow(`Get "http://127.0.0.1:${port}/metrics": connect ECONNREFUSED`);
     c.close();
   });
+
+  test('follows redirects unless follow_redirects is false', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/metrics') {
+        res.writeHead(302, { location: '/real' });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('r 1\n');
+    });
+    const port = await listen(server);
+    try {
+      const following = clientFor('');
+      expect((await following.fetch(`http://127.0.0.1:${port}/metrics`, 2000)).body.toString()).toBe('r 1\n');
+      following.close();
+      const notFollowing = clientFor('    follow_redirects: false\n');
+      await expect(notFollowing.fetch(`http://127.0.0.1:${port}/metrics`, 2000)).rejects.toThrow('server returned HTTP status 302 Found');
+      notFollowing.close();
+    } finally {
+      await close(server);
+    }
+  });
 });

@@ -34,6 +34,8 @@ export function acceptHeader(protocols: readonly ScrapeProtocol[], scheme: NameV
   return parts.join(',');
 }
 
+const MAX_REDIRECTS = 10;
+
 export const USER_AGENT = `Flint/${VERSION}`;
 
 export class ScrapeError extends Error {
@@ -67,6 +69,7 @@ export class ScrapeClient {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   private readonly httpsAgent: https.Agent;
   private readonly headers: Record<string, string | string[]>;
+  private readonly followRedirects: boolean;
 
   constructor(
     cfg: HTTPClientConfig,
@@ -74,6 +77,7 @@ export class ScrapeClient {
     private readonly enableCompression: boolean,
     private readonly bodySizeLimit: number
   ) {
+    this.followRedirects = cfg.followRedirects;
     const tls = cfg.tlsConfig;
     this.httpsAgent = new https.Agent({
       keepAlive: true,
@@ -100,13 +104,24 @@ export class ScrapeClient {
     this.headers = headers;
   }
 
-  /** GETs `url` within `timeoutMs`; rejects with a ScrapeError carrying Prometheus's wording. */
+  /** GETs `url` within `timeoutMs` (redirects included); rejects with a ScrapeError carrying Prometheus's wording. */
   fetch(url: string, timeoutMs: number, signal?: AbortSignal): Promise<ScrapeResponse> {
+    const deadline = Date.now() + timeoutMs;
+    const follow = async (current: string, redirects: number): Promise<ScrapeResponse> => {
+      const r = await this.fetchOnce(current, url, timeoutMs, Math.max(1, deadline - Date.now()), signal);
+      if (!('location' in r)) return r;
+      if (redirects >= MAX_REDIRECTS) throw new ScrapeError(`Get "${r.location}": stopped after ${MAX_REDIRECTS} redirects`);
+      return follow(r.location, redirects + 1);
+    };
+    return follow(url, 0);
+  }
+
+  private fetchOnce(url: string, originalURL: string, timeoutMs: number, remainingMs: number, signal?: AbortSignal): Promise<ScrapeResponse | { location: string }> {
     const isHttps = url.startsWith('https:');
     const headers = { ...this.headers, 'x-prometheus-scrape-timeout-seconds': String(timeoutMs / 1000) };
-    return new Promise<ScrapeResponse>((resolve, reject) => {
+    return new Promise<ScrapeResponse | { location: string }>((resolve, reject) => {
       let settled = false;
-      const finish = (err: ScrapeError | undefined, res?: ScrapeResponse) => {
+      const finish = (err: ScrapeError | undefined, res?: ScrapeResponse | { location: string }) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -114,13 +129,19 @@ export class ScrapeClient {
         if (err) {
           req.destroy();
           reject(err);
-        } else resolve(res as ScrapeResponse);
+        } else resolve(res as ScrapeResponse | { location: string });
       };
-      const timer = setTimeout(() => finish(new ScrapeError(`Get "${url}": context deadline exceeded`, 'timeout')), timeoutMs);
+      const timer = setTimeout(() => finish(new ScrapeError(`Get "${originalURL}": context deadline exceeded`, 'timeout')), remainingMs);
       const onAbort = () => finish(new ScrapeError(`Get "${url}": context canceled`));
       signal?.addEventListener('abort', onAbort);
       const req = (isHttps ? https : http).get(url, { agent: isHttps ? this.httpsAgent : this.httpAgent, headers }, (res) => {
-        if (res.statusCode !== 200) {
+        const status = res.statusCode ?? 0;
+        const location = res.headers.location;
+        if (this.followRedirects && status >= 300 && status < 400 && status !== 304 && location) {
+          res.resume();
+          return finish(undefined, { location: new URL(location, url).toString() });
+        }
+        if (status !== 200) {
           res.resume();
           return finish(new ScrapeError(`server returned HTTP status ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd(), 'http'));
         }
