@@ -5,6 +5,7 @@ import { DNSSDConfig } from '../config/types';
 import { Label, Labels, labelsFromPairs } from '../model/labels';
 import { Logger } from '../util/log';
 import { Discoverer } from './discoverer';
+import { dnsLookupFailuresTotal, dnsLookupsTotal } from './metrics';
 import { ADDRESS_LABEL, TargetGroup } from './targetGroup';
 
 export const DNS_NAME_LABEL = '__meta_dns_name';
@@ -73,9 +74,11 @@ export class DNSDiscoverer implements Discoverer {
     const tick = async () => {
       await Promise.all(
         this.config.names.map(async (name) => {
+          dnsLookupsTotal.inc();
           try {
             this.byName.set(name, { source: name, targets: await lookupTargets(this.config, name, this.resolver), labels: [] });
           } catch (err) {
+            dnsLookupFailuresTotal.inc();
             this.logger.error('Error refreshing DNS targets', { name, err });
           }
         })

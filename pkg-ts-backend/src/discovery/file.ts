@@ -8,6 +8,7 @@ import { expandFileGlob } from '../config/fileGlob';
 import { FileSDConfig } from '../config/types';
 import { Logger } from '../util/log';
 import { Discoverer } from './discoverer';
+import { fileReadErrorsTotal } from './metrics';
 import { parseTargetGroups, TargetGroup } from './targetGroup';
 
 export const FILEPATH_LABEL = '__meta_filepath';
@@ -67,6 +68,7 @@ export class FileDiscoverer implements Discoverer {
         try {
           this.byFile.set(file, readTargetFile(file));
         } catch (err) {
+          fileReadErrorsTotal.inc();
           this.logger.error('Error reading file', { path: file, err });
         }
       }

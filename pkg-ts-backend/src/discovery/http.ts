@@ -5,6 +5,7 @@ import { Logger } from '../util/log';
 import { VERSION } from '../version';
 import { Discoverer } from './discoverer';
 import { httpGet } from './httpClient';
+import { httpFailuresTotal } from './metrics';
 import { parseTargetGroups, TargetGroup } from './targetGroup';
 
 export const URL_LABEL = '__meta_url';
@@ -31,6 +32,7 @@ export class HTTPDiscoverer implements Discoverer {
           update(groups);
         }
       } catch (err) {
+        httpFailuresTotal.inc();
         this.logger.error('Unable to refresh target groups', { url: this.config.url, err });
       }
       if (!this.stopped) this.timer = setTimeout(tick, this.config.refreshIntervalMs).unref();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { SDConfig } from '../config/types';
 import { labelsToRecord } from '../model/labels';
 import { DiscoveryManager } from './manager';
+import { discoveredTargets } from './metrics';
 import { TargetGroup } from './targetGroup';
 import { recordingLogger, waitFor } from './testUtil';
 
@@ -40,6 +41,11 @@ test('static groups are sent for each pool', async () => {
   expect(addresses(latest().get('job-a'))).toEqual(['a:1', 'a:2']);
   expect(latest().get('job-a')![0]).toMatchObject({ source: '0', labels: [{ name: 'env', value: 'x' }] });
   expect(addresses(latest().get('job-b'))).toEqual(['b:1']);
+  const gauge = (await discoveredTargets.get()).values.filter((v) => v.labels.name === 'scrape');
+  expect(gauge.map((v) => [v.labels.config, v.value]).sort()).toEqual([
+    ['job-a', 2],
+    ['job-b', 1],
+  ]);
 });
 
 test('a pool removed by a new config disappears; an unchanged pool stays', async () => {

@@ -7,12 +7,15 @@ import { Discoverer } from './discoverer';
 import { DNSDiscoverer } from './dns';
 import { FileDiscoverer } from './file';
 import { HTTPDiscoverer } from './http';
+import { discoveredTargets, receivedUpdatesTotal, updatesTotal } from './metrics';
 import { StaticDiscoverer } from './static';
 import { TargetGroup } from './targetGroup';
 
 export interface DiscoveryManagerOptions {
   /** Shortest time between two notifications; 5 s like Prometheus. */
   updateIntervalMs?: number;
+  /** The `name` label of the flint_sd_* metrics: `scrape` or `notify`, as in Prometheus. */
+  name?: string;
 }
 
 interface Pool {
@@ -29,6 +32,7 @@ export class DiscoveryManager {
   private readonly pools = new Map<string, Pool>();
   private readonly subscribers: DiscoveryUpdate[] = [];
   private readonly updateIntervalMs: number;
+  private readonly name: string;
   private pending?: NodeJS.Timeout;
   private lastSent = 0;
   private stopped = false;
@@ -38,6 +42,7 @@ export class DiscoveryManager {
     options: DiscoveryManagerOptions = {}
   ) {
     this.updateIntervalMs = options.updateIntervalMs ?? 5000;
+    this.name = options.name ?? 'scrape';
   }
 
   /** Replaces the set of pools. Pools whose configs did not change keep their discoverers and targets. */
@@ -47,6 +52,7 @@ export class DiscoveryManager {
       if (next === undefined || JSON.stringify(next) !== pool.configKey) {
         for (const d of pool.discoverers) d.stop();
         this.pools.delete(name);
+        discoveredTargets.remove({ name: this.name, config: name });
       }
     }
     for (const [name, configs] of pools) {
@@ -58,6 +64,7 @@ export class DiscoveryManager {
         pool.discoverers.push(d);
         d.run((groups) => {
           if (this.pools.get(name) !== pool) return;
+          receivedUpdatesTotal.inc({ name: this.name });
           pool.groups[i] = groups;
           this.scheduleUpdate();
         });
@@ -80,7 +87,10 @@ export class DiscoveryManager {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.pending);
-    for (const pool of this.pools.values()) for (const d of pool.discoverers) d.stop();
+    for (const [name, pool] of this.pools) {
+      for (const d of pool.discoverers) d.stop();
+      discoveredTargets.remove({ name: this.name, config: name });
+    }
     this.pools.clear();
   }
 
@@ -105,6 +115,8 @@ export class DiscoveryManager {
       this.pending = undefined;
       this.lastSent = Date.now();
       const groups = this.targetGroups();
+      updatesTotal.inc({ name: this.name });
+      for (const [config, gs] of groups) discoveredTargets.set({ name: this.name, config }, gs.reduce((n, g) => n + g.targets.length, 0));
       for (const cb of this.subscribers) {
         try {
           cb(groups);
