@@ -1,11 +1,15 @@
 // The typed model of a prometheus.yml (Prometheus 3), with every default already applied.
-// Durations are integer milliseconds; file paths are resolved against the config file's folder.
+// Durations are integer milliseconds; relative file paths are already joined to the config file's
+// folder (relative to the working directory when the config path is).
 import { Labels } from '../model/labels';
 import { RelabelConfig } from '../relabel/relabel';
 
 export interface Config {
   global: GlobalConfig;
-  /** As written (globs); resolve them against the config file's directory. */
+  /**
+   * Globs, already joined to the config file's directory as Prometheus's SetDirectory does (so is
+   * every other relative file path in this model): use them as they are, do not resolve again.
+   */
   ruleFiles: string[];
   scrapeConfigs: ScrapeConfig[];
   alerting: AlertingConfig;
