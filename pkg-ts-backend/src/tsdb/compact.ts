@@ -13,7 +13,13 @@ import { Intervals, isDeleted } from './tombstones';
  * Keeps chunks wholly inside [mint, maxt] and untouched by deletions as they are; re-encodes
  * the samples of the others that are in range and not deleted.
  */
-export function rechunk(chunks: readonly EncodedChunk[], mint: number, maxt: number, deleted: Intervals | undefined, chunkSize: number): EncodedChunk[] {
+export function rechunk(
+  chunks: readonly EncodedChunk[],
+  mint: number,
+  maxt: number,
+  deleted: Intervals | undefined,
+  chunkSize: number
+): EncodedChunk[] {
   const out: EncodedChunk[] = [];
   let enc: XorChunkEncoder | null = null;
   let encMint = 0;
@@ -48,10 +54,18 @@ export function rechunk(chunks: readonly EncodedChunk[], mint: number, maxt: num
 
 /** The head's series with their data in [mint, maxtExclusive), sorted by label set. */
 export function* headSeriesForBlock(head: Head, mint: number, maxtExclusive: number): Generator<BlockSeriesInput> {
-  const series = [...head.allSeries()].filter((s) => s.numChunks() > 0 && s.firstT() < maxtExclusive && s.lastT >= mint);
+  const series = [...head.allSeries()].filter(
+    (s) => s.numChunks() > 0 && s.firstT() < maxtExclusive && s.lastT >= mint
+  );
   series.sort((a, b) => compareLabels(a.labels, b.labels));
   for (const s of series) {
-    const chunks = rechunk(s.encodedChunksIn(mint, maxtExclusive - 1), mint, maxtExclusive - 1, head.deletedOf(s.ref), head.chunkSize);
+    const chunks = rechunk(
+      s.encodedChunksIn(mint, maxtExclusive - 1),
+      mint,
+      maxtExclusive - 1,
+      head.deletedOf(s.ref),
+      head.chunkSize
+    );
     if (chunks.length > 0) yield { labels: s.labels, chunks };
   }
 }

@@ -91,13 +91,16 @@ describe('TSDB crash safety', () => {
               const t = it.t();
               const [hi, lo] = float64Bits(it.v());
               const [wantHi, wantLo] = float64Bits(crashValue(idx, t));
-              if (t <= prev || t % CRASH_STEP_MS !== 0 || hi !== wantHi || lo !== wantLo) problems.push(`series ${idx} t=${t} v=${it.v()}`);
+              if (t <= prev || t % CRASH_STEP_MS !== 0 || hi !== wantHi || lo !== wantLo)
+                problems.push(`series ${idx} t=${t} v=${it.v()}`);
               prev = t;
               seen.set(t, (seen.get(t) ?? 0) + 1);
             }
           }
           q.close();
-          for (const t of reported) if (seen.get(t) !== CRASH_SERIES) problems.push(`commit ${t}: ${seen.get(t) ?? 0} of ${CRASH_SERIES} series`);
+          for (const t of reported)
+            if (seen.get(t) !== CRASH_SERIES)
+              problems.push(`commit ${t}: ${seen.get(t) ?? 0} of ${CRASH_SERIES} series`);
           expect(problems.slice(0, 10)).toEqual([]);
         } finally {
           await db.close();

@@ -10,8 +10,15 @@ import { float64Bits, STALE_NAN } from '../model/value';
 import { StorageError } from '../storage/interface';
 import { TSDB, TSDBOptions } from './db';
 
-const OPTS: Partial<TSDBOptions> = { minBlockDurationMs: 1000, maxBlockDurationMs: 9000, retentionTimeMs: 0, walFsync: 'interval' };
-const SERIES: Labels[] = [0, 1, 2, 3, 4].map((i) => labelsFromRecord({ __name__: i % 2 ? 'odd' : 'even', i: String(i), ...(i === 4 ? { extra: 'x' } : {}) }));
+const OPTS: Partial<TSDBOptions> = {
+  minBlockDurationMs: 1000,
+  maxBlockDurationMs: 9000,
+  retentionTimeMs: 0,
+  walFsync: 'interval',
+};
+const SERIES: Labels[] = [0, 1, 2, 3, 4].map((i) =>
+  labelsFromRecord({ __name__: i % 2 ? 'odd' : 'even', i: String(i), ...(i === 4 ? { extra: 'x' } : {}) })
+);
 
 function bits(v: number): string {
   const [hi, lo] = float64Bits(v);
@@ -34,17 +41,37 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('append' as const),
       samples: fc.array(
-        fc.record({ series: fc.integer({ min: 0, max: 4 }), dt: fc.integer({ min: 1, max: 300 }), v: value, mode: fc.constantFrom('new', 'new', 'new', 'dup', 'old') }),
+        fc.record({
+          series: fc.integer({ min: 0, max: 4 }),
+          dt: fc.integer({ min: 1, max: 300 }),
+          v: value,
+          mode: fc.constantFrom('new', 'new', 'new', 'dup', 'old'),
+        }),
         { minLength: 1, maxLength: 12 }
       ),
       rollback: fc.boolean().map((b) => b && Math.random() < 0.2),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), series: fc.integer({ min: 0, max: 4 }), back: fc.integer({ min: 0, max: 3000 }), width: fc.integer({ min: 0, max: 2000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('delete' as const),
+      series: fc.integer({ min: 0, max: 4 }),
+      back: fc.integer({ min: 0, max: 3000 }),
+      width: fc.integer({ min: 0, max: 2000 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'compact' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'clean' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('query' as const), from: fc.integer({ min: 0, max: 20_000 }), width: fc.integer({ min: 0, max: 20_000 }) }) }
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('query' as const),
+      from: fc.integer({ min: 0, max: 20_000 }),
+      width: fc.integer({ min: 0, max: 20_000 }),
+    }),
+  }
 );
 
 class Model {
@@ -92,7 +119,8 @@ async function run(commands: Command[]): Promise<void> {
             const last = lastStaged[s.series];
             // 'new' samples always lie after every earlier sample and deletion; the others
             // probe the duplicate and out-of-order rules and are never accepted as new data.
-            const t = s.mode === 'new' || last.t === -Infinity ? (next += s.dt) : s.mode === 'dup' ? last.t : last.t - s.dt;
+            const t =
+              s.mode === 'new' || last.t === -Infinity ? (next += s.dt) : s.mode === 'dup' ? last.t : last.t - s.dt;
             const b = bits(s.v);
             let expected = 'ok';
             if (t < last.t) expected = 'out of order sample';
@@ -127,7 +155,8 @@ async function run(commands: Command[]): Promise<void> {
           const maxt = cursor - cmd.back;
           const mint = maxt - cmd.width;
           await db.deleteSeries([new Matcher('=', 'i', String(cmd.series))], mint, maxt);
-          for (const t of [...model.data[cmd.series].keys()]) if (t >= mint && t <= maxt) model.data[cmd.series].delete(t);
+          for (const t of [...model.data[cmd.series].keys()])
+            if (t >= mint && t <= maxt) model.data[cmd.series].delete(t);
           break;
         }
         case 'compact':

@@ -55,7 +55,10 @@ describe('TSDB', () => {
     expect(Object.keys(data)).toHaveLength(2);
     const a = data[JSON.stringify(L({ __name__: 'up', job: 'a' }))];
     expect(a[0]).toEqual([1000, 1]);
-    const it = db.querier(0, 10_000).select(false, undefined, [new Matcher('=', 'job', 'a')])[0].iterator();
+    const it = db
+      .querier(0, 10_000)
+      .select(false, undefined, [new Matcher('=', 'job', 'a')])[0]
+      .iterator();
     expect(it.seek(2000)).toBe(true);
     expect(float64Bits(it.v())).toEqual([0x7ff00000, 2]);
     expect(db.walReplayStatus().max).toBeGreaterThanOrEqual(0);
@@ -103,7 +106,9 @@ describe('TSDB', () => {
     await db.close();
     db = await TSDB.open(dir, SMALL);
     expect(dump(db.querier(0, 100_000))).toEqual(before);
-    expect(dump(db.querier(5050, 5250))[JSON.stringify(L({ __name__: 'm', i: '0' }))].map(([t]) => t)).toEqual([5100, 5200]);
+    expect(dump(db.querier(5050, 5250))[JSON.stringify(L({ __name__: 'm', i: '0' }))].map(([t]) => t)).toEqual([
+      5100, 5200,
+    ]);
     expect(db.querier(0, 100_000).labelValues('i')).toEqual(['0', '1', '2']);
     await db.close();
   });

@@ -107,7 +107,11 @@ export class TSDB implements Appendable, Queryable {
     const replayer = new HeadReplayer(head, minValid);
     replayWAL(walDir, replayer, logger, progress);
     replayer.finish(logger);
-    logger.info('WAL replay completed', { samples: replayer.samples, series: head.numSeries(), duration_ms: Date.now() - started });
+    logger.info('WAL replay completed', {
+      samples: replayer.samples,
+      series: head.numSeries(),
+      duration_ms: Date.now() - started,
+    });
     const wal = new WAL(walDir, { fsync: opts.walFsync, logger });
     head.log = new WALHeadLog(wal);
     return new TSDB(dir, opts, head, wal, blocks, progress);
@@ -256,7 +260,12 @@ export class TSDB implements Appendable, Queryable {
       }
     }
     if (doomed.size === 0) return;
-    for (const b of doomed) logger.info('Deleting block beyond retention', { ulid: b.ulid, minTime: b.meta.minTime, maxTime: b.meta.maxTime });
+    for (const b of doomed)
+      logger.info('Deleting block beyond retention', {
+        ulid: b.ulid,
+        minTime: b.meta.minTime,
+        maxTime: b.meta.maxTime,
+      });
     this.replaceBlocks([...doomed], null);
   }
 }
@@ -280,7 +289,9 @@ function loadBlocks(dir: string, logger: Logger): Block[] {
   // A crash between writing a compacted block and deleting its sources leaves both: the newer
   // block whose sources include all of an older block's sources supersedes it.
   const superseded = blocks.filter((a) =>
-    blocks.some((b) => b !== a && b.ulid > a.ulid && a.meta.compaction.sources.every((s) => b.meta.compaction.sources.includes(s)))
+    blocks.some(
+      (b) => b !== a && b.ulid > a.ulid && a.meta.compaction.sources.every((s) => b.meta.compaction.sources.includes(s))
+    )
   );
   for (const b of superseded) {
     logger.warn('Removing block superseded by a compacted one', { block: b.ulid });

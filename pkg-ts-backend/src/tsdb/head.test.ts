@@ -36,7 +36,9 @@ describe('Head', () => {
     app.append(0, L({ __name__: 'm' }), 1000, 1);
     expect(head.querier(0, 5000).select(false, undefined, [new Matcher('=', '__name__', 'm')])).toHaveLength(0);
     await app.commit();
-    expect(selectAll(head.querier(0, 5000), new Matcher('=', '__name__', 'm'))).toEqual({ [JSON.stringify(L({ __name__: 'm' }))]: [[1000, 1]] });
+    expect(selectAll(head.querier(0, 5000), new Matcher('=', '__name__', 'm'))).toEqual({
+      [JSON.stringify(L({ __name__: 'm' }))]: [[1000, 1]],
+    });
     const app2 = head.appender();
     app2.append(0, L({ __name__: 'm' }), 2000, 2);
     app2.rollback();
@@ -49,7 +51,9 @@ describe('Head', () => {
     const app = head.appender();
     const ref = app.append(0, L({ __name__: 'm' }), 1000, 1);
     expect(() => app.append(ref, L({ __name__: 'm' }), 500, 1)).toThrow(new StorageError('out of order sample'));
-    expect(() => app.append(ref, L({ __name__: 'm' }), 1000, 2)).toThrow(new StorageError('duplicate sample for timestamp'));
+    expect(() => app.append(ref, L({ __name__: 'm' }), 1000, 2)).toThrow(
+      new StorageError('duplicate sample for timestamp')
+    );
     expect(app.append(ref, L({ __name__: 'm' }), 1000, 1)).toBe(ref);
     await app.commit();
     const app2 = head.appender();
@@ -83,7 +87,9 @@ describe('Head', () => {
     expect(names([new Matcher('=~', 'job', '.*')])).toHaveLength(3);
     expect(names([new Matcher('=~', 'instance', '.*')])).toHaveLength(3);
     expect(names([new Matcher('=~', 'instance', '.+')])).toHaveLength(2);
-    expect(names([new Matcher('!=', 'job', 'a')])).toEqual([JSON.stringify(L({ __name__: 'up', job: 'b', instance: 'y' }))]);
+    expect(names([new Matcher('!=', 'job', 'a')])).toEqual([
+      JSON.stringify(L({ __name__: 'up', job: 'b', instance: 'y' })),
+    ]);
     expect(names([new Matcher('!~', 'instance', 'x|y')])).toEqual([JSON.stringify(L({ __name__: 'other', job: 'a' }))]);
     expect(names([new Matcher('=~', 'job', 'a|b'), new Matcher('=', '__name__', 'up')])).toHaveLength(2);
     expect(names([new Matcher('=~', 'job', 'a.')])).toHaveLength(0);

@@ -35,7 +35,13 @@ export interface HeadOptions {
 
 /** Receives every commit before it becomes visible (the WAL); the promise settles once durable. */
 export interface HeadLog {
-  logCommit(newSeries: readonly MemSeries[], series: readonly MemSeries[], ts: Float64Array, vs: Float64Array, n: number): Promise<void> | undefined;
+  logCommit(
+    newSeries: readonly MemSeries[],
+    series: readonly MemSeries[],
+    ts: Float64Array,
+    vs: Float64Array,
+    n: number
+  ): Promise<void> | undefined;
   logTombstones(entries: readonly { ref: number; interval: Interval }[]): Promise<void> | undefined;
 }
 
@@ -83,7 +89,8 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
 
   /** The oldest timestamp an append may carry now. */
   appendableMinTime(): number {
-    if (this.chunkRangeMs > 0 && this.maxTime > -Infinity) return Math.max(this.minValidTime, this.maxTime - this.chunkRangeMs / 2);
+    if (this.chunkRangeMs > 0 && this.maxTime > -Infinity)
+      return Math.max(this.minValidTime, this.maxTime - this.chunkRangeMs / 2);
     return this.minValidTime;
   }
 
@@ -100,16 +107,13 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
 
   private internLabels(labels: Labels): Labels {
     const out: Label[] = new Array(labels.length);
-    for (let i = 0; i < labels.length; i++) out[i] = { name: this.intern(labels[i].name), value: this.intern(labels[i].value) };
+    for (let i = 0; i < labels.length; i++)
+      out[i] = { name: this.intern(labels[i].name), value: this.intern(labels[i].value) };
     return Object.freeze(out);
   }
 
   getByRef(ref: number): MemSeries | undefined {
     return this.byRef.get(ref);
-  }
-
-  getByLabels(labels: Labels): MemSeries | undefined {
-    return this.byKey.get(seriesKey(labels));
   }
 
   /** The series with these labels, created when missing. */

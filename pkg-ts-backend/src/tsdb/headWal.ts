@@ -21,7 +21,13 @@ import type { ReplaySink, WAL } from './wal/wal';
 export class WALHeadLog implements HeadLog {
   constructor(private readonly wal: WAL) {}
 
-  logCommit(newSeries: readonly MemSeries[], series: readonly MemSeries[], ts: Float64Array, vs: Float64Array, n: number): Promise<void> | undefined {
+  logCommit(
+    newSeries: readonly MemSeries[],
+    series: readonly MemSeries[],
+    ts: Float64Array,
+    vs: Float64Array,
+    n: number
+  ): Promise<void> | undefined {
     const refs = new Uint32Array(n);
     for (let i = 0; i < n; i++) refs[i] = series[i].ref;
     const records: { type: RecordType; encode: (w: ByteWriter) => void }[] = [];
@@ -103,7 +109,8 @@ export function dumpHead(head: Head, emit: (type: RecordType, encode: (w: ByteWr
       continue;
     }
     emit(RecordType.Series, (w) => encodeSeries(w, [s]));
-    for (const c of s.encodedChunksIn(-Infinity, Infinity)) emit(RecordType.Chunk, (w) => encodeChunk(w, { ref: s.ref, ...c }));
+    for (const c of s.encodedChunksIn(-Infinity, Infinity))
+      emit(RecordType.Chunk, (w) => encodeChunk(w, { ref: s.ref, ...c }));
     s.logged = true;
   }
   const entries: { ref: number; interval: Interval }[] = [];

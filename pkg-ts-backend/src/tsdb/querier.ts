@@ -279,7 +279,8 @@ export class MergeQuerier implements Querier {
       if (min === undefined) break;
       const parts: Series[] = [];
       for (let i = 0; i < lists.length; i++) {
-        if (pos[i] < lists[i].length && compareLabels(lists[i][pos[i]].labels, min) === 0) parts.push(lists[i][pos[i]++]);
+        if (pos[i] < lists[i].length && compareLabels(lists[i][pos[i]].labels, min) === 0)
+          parts.push(lists[i][pos[i]++]);
       }
       out.push(parts.length === 1 ? parts[0] : new ChainSeries(min, parts));
     }

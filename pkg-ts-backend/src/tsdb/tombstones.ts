@@ -31,13 +31,6 @@ export function isDeleted(list: Intervals | undefined, t: number): boolean {
   return false;
 }
 
-/** True when [mint, maxt] lies wholly inside one deleted interval. */
-export function coversRange(list: Intervals | undefined, mint: number, maxt: number): boolean {
-  if (!list) return false;
-  for (const iv of list) if (iv.mint <= mint && iv.maxt >= maxt) return true;
-  return false;
-}
-
 /** Per-series tombstones, keyed by series reference. */
 export class TombstoneSet {
   private readonly bySeries = new Map<number, Intervals>();
@@ -52,10 +45,6 @@ export class TombstoneSet {
 
   delete(ref: number): void {
     this.bySeries.delete(ref);
-  }
-
-  get size(): number {
-    return this.bySeries.size;
   }
 
   entries(): IterableIterator<[number, Intervals]> {

@@ -75,7 +75,15 @@ class Workload implements Source {
         })
       );
       const r = this.rand();
-      this.kind[i] = counter ? (r < 0.7 ? Kind.IntCounter : Kind.FloatCounter) : r < 0.4 ? Kind.ConstGauge : r < 0.7 ? Kind.IntWalk : Kind.FloatWalk;
+      this.kind[i] = counter
+        ? r < 0.7
+          ? Kind.IntCounter
+          : Kind.FloatCounter
+        : r < 0.4
+          ? Kind.ConstGauge
+          : r < 0.7
+            ? Kind.IntWalk
+            : Kind.FloatWalk;
       this.rate[i] = Math.pow(10, -2 + 4 * this.rand());
       this.value[i] = Math.floor(this.rand() * 1000);
     }
@@ -137,7 +145,8 @@ class OpenMetricsFile implements Source {
     const allTimes = new Set<number>();
     for (const [key, s] of bySeries) {
       const rec: Record<string, string> = { __name__: key.slice(0, key.indexOf('{')) };
-      for (const p of key.slice(key.indexOf('{') + 1, -1).matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) rec[p[1]] = p[2];
+      for (const p of key.slice(key.indexOf('{') + 1, -1).matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+        rec[p[1]] = p[2];
       this.labels.push(labelsFromRecord(rec));
       this.ts.push(Float64Array.from(s.t));
       this.vs.push(Float64Array.from(s.v));
@@ -191,7 +200,9 @@ async function main(): Promise<void> {
   const om = arg('openmetrics');
   const hours = Number(arg('hours') ?? 4);
   const start = 1_700_000_000_000;
-  const source: Source = om ? new OpenMetricsFile(om) : new Workload(Number(arg('series') ?? 10_000), Math.floor((hours * 3600) / interval), start, interval);
+  const source: Source = om
+    ? new OpenMetricsFile(om)
+    : new Workload(Number(arg('series') ?? 10_000), Math.floor((hours * 3600) / interval), start, interval);
   const nSeries = source.labels.length;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-tsdb-bench-'));
   const heapBefore = heapUsed();
@@ -229,7 +240,9 @@ async function main(): Promise<void> {
   console.log(
     `append: ${appended} samples, ${Math.round((appended / appendMs) * 1000)} samples/s wall, ${Math.round((appended / appendCpu) * 1000)} samples/s CPU`
   );
-  console.log(`head memory: ${((heapAfter - heapBefore) / nSeries).toFixed(0)} bytes/series (JS heap + array buffers, ${oneHour} samples per series)`);
+  console.log(
+    `head memory: ${((heapAfter - heapBefore) / nSeries).toFixed(0)} bytes/series (JS heap + array buffers, ${oneHour} samples per series)`
+  );
 
   // 2. WAL replay.
   await db.close();
@@ -245,7 +258,9 @@ async function main(): Promise<void> {
 
   // 3. The rest of the data, then compaction into blocks.
   await appendScrapes(oneHour, source.scrapes);
-  console.log(`append (all): ${appended} samples, ${Math.round((appended / appendMs) * 1000)} samples/s wall, ${Math.round((appended / appendCpu) * 1000)} samples/s CPU`);
+  console.log(
+    `append (all): ${appended} samples, ${Math.round((appended / appendMs) * 1000)} samples/s wall, ${Math.round((appended / appendCpu) * 1000)} samples/s CPU`
+  );
   await db.compact();
   for (const b of db.blocks()) {
     const bytes = dirSize(path.join(dir, b.ulid));
@@ -272,10 +287,21 @@ async function main(): Promise<void> {
     console.log(`select ${label}: ${ms.toFixed(2)} ms (${samples / runs} samples)`);
   };
   const someName = source.labels[3].find((l) => l.name === '__name__')!.value;
-  timeSelect('one series, last 1h', [new Matcher('=', 'series_id', '42'), new Matcher('=', '__name__', source.labels[42].find((l) => l.name === '__name__')!.value)], end - 3600_000);
+  timeSelect(
+    'one series, last 1h',
+    [
+      new Matcher('=', 'series_id', '42'),
+      new Matcher('=', '__name__', source.labels[42].find((l) => l.name === '__name__')!.value),
+    ],
+    end - 3600_000
+  );
   timeSelect(`one metric name, last 1h`, [new Matcher('=', '__name__', someName)], end - 3600_000);
   timeSelect(`one metric name, everything`, [new Matcher('=', '__name__', someName)], -Infinity);
-  timeSelect('regex on two labels, last 5m', [new Matcher('=~', 'service', 'service-[1-3]'), new Matcher('=', 'method', 'method-1')], end - 300_000);
+  timeSelect(
+    'regex on two labels, last 5m',
+    [new Matcher('=~', 'service', 'service-[1-3]'), new Matcher('=', 'method', 'method-1')],
+    end - 300_000
+  );
 
   await db.close();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -75,7 +75,8 @@ export class Block implements ChunkSeriesSource {
     const block = new Block(dir, meta, idx);
     const tsFile = path.join(dir, 'tombstones');
     if (fs.existsSync(tsFile)) {
-      for (const e of decodeTombstoneFile(fs.readFileSync(tsFile))) block.addTombstoneInMemory(e.ref, e.interval.mint, e.interval.maxt);
+      for (const e of decodeTombstoneFile(fs.readFileSync(tsFile)))
+        block.addTombstoneInMemory(e.ref, e.interval.mint, e.interval.maxt);
     }
     return block;
   }
@@ -158,7 +159,8 @@ export class Block implements ChunkSeriesSource {
     const n = fs.readSync(this.fd(segment), buf, 0, length + 4, offset);
     if (n !== length + 4) throw new CorruptionError(`block ${this.ulid}: chunk at ${segment}:${offset} is truncated`);
     const data = buf.subarray(0, length);
-    if (crc32(data) !== buf.readUInt32LE(length)) throw new CorruptionError(`block ${this.ulid}: chunk at ${segment}:${offset} fails its checksum`);
+    if (crc32(data) !== buf.readUInt32LE(length))
+      throw new CorruptionError(`block ${this.ulid}: chunk at ${segment}:${offset} fails its checksum`);
     return data;
   }
 

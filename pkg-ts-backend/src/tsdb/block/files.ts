@@ -199,7 +199,8 @@ export function encodeTombstoneFile(entries: readonly TombstoneEntry[]): Uint8Ar
 export function decodeTombstoneFile(data: Uint8Array): TombstoneEntry[] {
   if (data.length < 9) throw new CorruptionError('tombstones file too short');
   const body = data.subarray(0, data.length - 4);
-  if (crc32(body) !== new ByteReader(data, data.length - 4).u32()) throw new CorruptionError('tombstones checksum mismatch');
+  if (crc32(body) !== new ByteReader(data, data.length - 4).u32())
+    throw new CorruptionError('tombstones checksum mismatch');
   const r = new ByteReader(body);
   if (r.u32() !== TOMBSTONES_MAGIC) throw new CorruptionError('bad tombstones magic');
   if (r.byte() !== FORMAT_VERSION) throw new CorruptionError('unsupported tombstones version');

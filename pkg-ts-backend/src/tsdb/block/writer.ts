@@ -98,7 +98,11 @@ export interface WriteBlockOptions {
  * Writes a block under `parentDir` from series sorted by label set; returns its meta, or null
  * when no series has data (no block is created then).
  */
-export function writeBlock(parentDir: string, series: Iterable<BlockSeriesInput>, opts: WriteBlockOptions): BlockMeta | null {
+export function writeBlock(
+  parentDir: string,
+  series: Iterable<BlockSeriesInput>,
+  opts: WriteBlockOptions
+): BlockMeta | null {
   const ulid = newULID();
   const tmp = path.join(parentDir, ulid + '.tmp');
   fs.mkdirSync(tmp, { recursive: true });

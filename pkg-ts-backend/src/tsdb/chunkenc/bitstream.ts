@@ -87,11 +87,6 @@ export class BitReader {
     this.pos = startBit;
   }
 
-  /** True when at least `width` more bits can be read. */
-  has(width: number): boolean {
-    return this.pos + width <= this.buf.length * 8;
-  }
-
   readBit(): number {
     const p = this.pos++;
     return (this.buf[p >>> 3] >>> (7 - (p & 7))) & 1;

@@ -30,9 +30,28 @@ function roundTrip(ts: number[], vs: Float64Array): void {
 describe('XOR chunk', () => {
   it('round-trips edge-case floats bit-exact', () => {
     const specials = [
-      0, -0, 1, -1, NaN, NORMAL_NAN, STALE_NAN, Infinity, -Infinity, Number.MIN_VALUE, -Number.MIN_VALUE,
-      2.2250738585072014e-308 / 3, Number.MAX_VALUE, -Number.MAX_VALUE, Number.EPSILON, 0.1, 1e300,
-      float64FromBits(0xffffffff, 0xffffffff), float64FromBits(0x80000000, 1), STALE_NAN, STALE_NAN, 42,
+      0,
+      -0,
+      1,
+      -1,
+      NaN,
+      NORMAL_NAN,
+      STALE_NAN,
+      Infinity,
+      -Infinity,
+      Number.MIN_VALUE,
+      -Number.MIN_VALUE,
+      2.2250738585072014e-308 / 3,
+      Number.MAX_VALUE,
+      -Number.MAX_VALUE,
+      Number.EPSILON,
+      0.1,
+      1e300,
+      float64FromBits(0xffffffff, 0xffffffff),
+      float64FromBits(0x80000000, 1),
+      STALE_NAN,
+      STALE_NAN,
+      42,
     ];
     const vs = new Float64Array(specials.length);
     specials.forEach((v, i) => (vs[i] = v));
@@ -59,7 +78,9 @@ describe('XOR chunk', () => {
   });
 
   it('round-trips irregular gaps, big jumps and negative timestamps', () => {
-    const ts = [-5_000_000_000_000, -1, 0, 1, 2, 1000, 16_383, 1_000_000, 1_000_001, 9_007_199_254_740, 9_007_199_254_741];
+    const ts = [
+      -5_000_000_000_000, -1, 0, 1, 2, 1000, 16_383, 1_000_000, 1_000_001, 9_007_199_254_740, 9_007_199_254_741,
+    ];
     const vs = new Float64Array(ts.length).map((_, i) => i * 1.5);
     roundTrip(ts, vs);
   });
@@ -87,11 +108,20 @@ describe('XOR chunk', () => {
 
   it('round-trips random bit patterns (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff })), { minLength: 1, maxLength: 150 }), (pairs) => {
-        const vs = new Float64Array(pairs.length);
-        pairs.forEach(([hi, lo], i) => (vs[i] = float64FromBits(hi, lo)));
-        roundTrip(pairs.map((_, i) => i * 15_000 + (i % 3)), vs);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff })), {
+          minLength: 1,
+          maxLength: 150,
+        }),
+        (pairs) => {
+          const vs = new Float64Array(pairs.length);
+          pairs.forEach(([hi, lo], i) => (vs[i] = float64FromBits(hi, lo)));
+          roundTrip(
+            pairs.map((_, i) => i * 15_000 + (i % 3)),
+            vs
+          );
+        }
+      ),
       { numRuns: 300 }
     );
   });

@@ -4,7 +4,6 @@
 import type { SampleIterator } from '../../storage/interface';
 import { BitReader, BitWriter } from './bitstream';
 
-export const MAX_SAMPLES_PER_CHUNK = 0xffff;
 const HEADER_BITS = 16;
 const TWO_32 = 4294967296;
 
@@ -50,15 +49,6 @@ export class XorChunkEncoder {
 
   numSamples(): number {
     return this.n;
-  }
-
-  lastTime(): number {
-    return this.tPrev;
-  }
-
-  /** Size in bytes if closed now. */
-  byteLength(): number {
-    return (this.w.bitLength() + 7) >>> 3;
   }
 
   /** The live buffer (header not yet filled in); decode it with an explicit sample count. */

@@ -145,9 +145,4 @@ export class MemSeries {
     }
     return dropped;
   }
-
-  /** Bytes held by chunk data (approximate, for statistics). */
-  chunkBytes(): number {
-    return this.store.length + this.meta.byteLength + (this.open ? this.open.liveBuffer().length : 0);
-  }
 }

@@ -6,13 +6,20 @@ import { TSDB } from '../db';
 
 export const CRASH_SERIES = 20;
 export const CRASH_STEP_MS = 100;
-export const CRASH_DB_OPTIONS = { minBlockDurationMs: 1000, maxBlockDurationMs: 9000, retentionTimeMs: 0, walFsync: 'commit' as const };
+export const CRASH_DB_OPTIONS = {
+  minBlockDurationMs: 1000,
+  maxBlockDurationMs: 9000,
+  retentionTimeMs: 0,
+  walFsync: 'commit' as const,
+};
 
 export function crashValue(series: number, t: number): number {
   return t / 1000 + series * 0.25;
 }
 
-export const crashLabels = Array.from({ length: CRASH_SERIES }, (_, i) => labelsFromRecord({ __name__: 'crash_test', series: String(i) }));
+export const crashLabels = Array.from({ length: CRASH_SERIES }, (_, i) =>
+  labelsFromRecord({ __name__: 'crash_test', series: String(i) })
+);
 
 async function main(dir: string): Promise<void> {
   const db = await TSDB.open(dir, CRASH_DB_OPTIONS);

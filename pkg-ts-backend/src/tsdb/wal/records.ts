@@ -42,7 +42,13 @@ export function decodeSeries(r: ByteReader): SeriesRecord[] {
 }
 
 /** Samples as (ref, t, v) triples, references and timestamps delta-encoded against the previous one. */
-export function encodeSamples(w: ByteWriter, refs: ArrayLike<number>, ts: Float64Array, vs: Float64Array, n: number): void {
+export function encodeSamples(
+  w: ByteWriter,
+  refs: ArrayLike<number>,
+  ts: Float64Array,
+  vs: Float64Array,
+  n: number
+): void {
   w.uvarint(n);
   let prevRef = 0;
   let prevT = 0;

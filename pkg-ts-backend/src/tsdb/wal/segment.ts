@@ -50,7 +50,8 @@ export function readSegment(file: string, onRecord: (type: number, payload: Byte
   const data = fs.readFileSync(file);
   let off = 0;
   while (off < data.length) {
-    if (off + FRAME_HEADER > data.length) return { validBytes: off, totalBytes: data.length, problem: 'torn frame header' };
+    if (off + FRAME_HEADER > data.length)
+      return { validBytes: off, totalBytes: data.length, problem: 'torn frame header' };
     const type = data[off];
     const len = data.readUInt32LE(off + 1);
     const crc = data.readUInt32LE(off + 5);

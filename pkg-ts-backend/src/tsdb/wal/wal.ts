@@ -42,7 +42,12 @@ export function replayWAL(dir: string, sink: ReplaySink, logger: Logger, progres
     for (const seg of listSegments(cpDir)) {
       const file = path.join(cpDir, segmentName(seg));
       const res = readSegment(file, (type, r) => sink.onRecord(type, r));
-      if (res.problem) logger.warn('Corrupt checkpoint record skipped', { checkpoint: cp.name, offset: res.validBytes, err: res.problem });
+      if (res.problem)
+        logger.warn('Corrupt checkpoint record skipped', {
+          checkpoint: cp.name,
+          offset: res.validBytes,
+          err: res.problem,
+        });
     }
   }
   const segs = listSegments(dir).filter((s) => cp === undefined || s > cp.index);
@@ -91,7 +96,10 @@ export class WAL {
     }
     const segs = listSegments(dir);
     const cps = checkpoints(dir);
-    const last = Math.max(segs.length > 0 ? segs[segs.length - 1] : -1, cps.length > 0 ? cps[cps.length - 1].index : -1);
+    const last = Math.max(
+      segs.length > 0 ? segs[segs.length - 1] : -1,
+      cps.length > 0 ? cps[cps.length - 1].index : -1
+    );
     // Always a fresh segment: never append after a tail that a crash may have torn.
     this.writer = new SegmentWriter(dir, last + 1, opts.segmentSize);
     if (opts.fsync === 'interval') {
@@ -144,7 +152,8 @@ export class WAL {
     fs.renameSync(tmp, path.join(this.dir, name));
     fsyncDir(this.dir);
     for (const seg of listSegments(this.dir)) if (seg <= upTo) fs.rmSync(path.join(this.dir, segmentName(seg)));
-    for (const cp of checkpoints(this.dir)) if (cp.index < upTo) fs.rmSync(path.join(this.dir, cp.name), { recursive: true, force: true });
+    for (const cp of checkpoints(this.dir))
+      if (cp.index < upTo) fs.rmSync(path.join(this.dir, cp.name), { recursive: true, force: true });
   }
 
   /** Bytes of all segments and checkpoints. */
