@@ -93,6 +93,7 @@ const SPECS: Record<string, SignatureSpec> = {
   sort_desc: vectorToVector,
   sqrt: vectorToVector,
   start: experimentalNullaryScalar,
+  start_timestamp: [[V], V, 0, true],
   stddev_over_time: matrixToVector,
   stdvar_over_time: matrixToVector,
   step: experimentalNullaryScalar,
