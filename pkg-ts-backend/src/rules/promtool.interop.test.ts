@@ -4,6 +4,7 @@
 // test data stays clear of that boundary.)
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { checkRuleFiles } from '../cmd/checkRules';
 import { testRuleFiles } from '../cmd/testRules';
 
 const PROMTOOL = '/usr/bin/promtool';
@@ -17,6 +18,26 @@ describe('flint test rules agrees with promtool test rules', () => {
     const code = await testRuleFiles([join(cwd, name)], { stdout: (l) => (stdout += l + '\n'), stderr: (l) => (stderr += l + '\n') });
     expect(stderr).toBe(ref.stderr);
     expect(stdout.replace(join(cwd, name), name)).toBe(ref.stdout);
+    expect(code).toBe(ref.status);
+  });
+});
+
+describe('flint check rules agrees with promtool check rules', () => {
+  test.each([['good.yml'], ['bad.yml'], ['good.yml', 'bad.yml', 'semantics-rules.yml']])('%s', (...names) => {
+    const cwd = join(__dirname, 'testdata');
+    const ref = spawnSync(PROMTOOL, ['check', 'rules', ...names], { cwd, encoding: 'utf8', timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    const cwdBefore = process.cwd();
+    process.chdir(cwd);
+    let code: number;
+    try {
+      code = checkRuleFiles(names, { lint: 'duplicate-rules', lintFatal: false }, { stdout: (l) => (stdout += l + '\n'), stderr: (l) => (stderr += l + '\n') });
+    } finally {
+      process.chdir(cwdBefore);
+    }
+    expect(stderr).toBe(ref.stderr);
+    expect(stdout).toBe(ref.stdout);
     expect(code).toBe(ref.status);
   });
 });

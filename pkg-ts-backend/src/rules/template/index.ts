@@ -5,7 +5,7 @@ import { Labels, labelsToRecord } from '../../model/labels';
 import { BUILTINS, LAZY_BUILTINS } from './builtins';
 import { FuncSpec, TemplateExecutor } from './exec';
 import { prometheusFuncs, TemplateQueryFunc } from './functions';
-import { TemplateParser } from './parse';
+import { TemplateNode, TemplateParseError, TemplateParser } from './parse';
 import { GoStruct, GoValue } from './values';
 
 export { TemplateQueryFunc } from './functions';
@@ -39,18 +39,40 @@ function allFuncs(opts: ExpandOptions): Map<string, FuncSpec> {
   return funcs;
 }
 
+/** Every function name a template may call (the set is fixed; only the implementations vary per call). */
+const FUNCTION_NAMES: ReadonlySet<string> = new Set([...BUILTINS.keys(), ...prometheusFuncs({ ts: 0, externalUrl: '' }).keys(), ...LAZY_BUILTINS]);
+
+/** Parsed templates by name and text: alert annotations are expanded for every alert on every evaluation. */
+const parsedCache = new Map<string, TemplateNode[] | TemplateParseError>();
+const PARSED_CACHE_LIMIT = 10_000;
+
+function parseCached(name: string, text: string): TemplateNode[] {
+  const key = `${name}\xff${text}`;
+  let hit = parsedCache.get(key);
+  if (hit === undefined) {
+    try {
+      hit = new TemplateParser(name, text, FUNCTION_NAMES).parse();
+    } catch (err) {
+      if (!(err instanceof TemplateParseError)) throw err;
+      hit = err;
+    }
+    if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
+    parsedCache.set(key, hit);
+  }
+  if (hit instanceof TemplateParseError) throw hit;
+  return hit;
+}
+
 /** Expands `text` as template `name` over `data`; throws Prometheus's error text on failure. */
 export async function expandTemplate(name: string, text: string, data: GoValue, opts: ExpandOptions): Promise<string> {
-  const funcs = allFuncs(opts);
-  const names = new Set<string>([...funcs.keys(), ...LAZY_BUILTINS]);
-  let tree;
+  let tree: TemplateNode[];
   try {
-    tree = new TemplateParser(name, text, names).parse();
+    tree = parseCached(name, text);
   } catch (err) {
     throw new Error(`error parsing template ${name}: ${(err as Error).message}`);
   }
   try {
-    return await new TemplateExecutor(name, text, funcs).execute(tree, data);
+    return await new TemplateExecutor(name, text, allFuncs(opts)).execute(tree, data);
   } catch (err) {
     throw new Error(`error executing template ${name}: ${(err as Error).message}`);
   }
@@ -58,10 +80,8 @@ export async function expandTemplate(name: string, text: string, data: GoValue, 
 
 /** Checks that a rule's label or annotation template parses; returns Go's parse error text, as `promtool check rules` shows it. */
 export function checkAlertTemplate(ruleName: string, text: string): string | null {
-  const names = new Set<string>([...BUILTINS.keys(), ...prometheusFuncs({ ts: 0, externalUrl: '' }).keys(), ...LAZY_BUILTINS]);
-  const name = `__alert_${ruleName}`;
   try {
-    new TemplateParser(name, ALERT_DEFS + text, names).parse();
+    new TemplateParser(`__alert_${ruleName}`, ALERT_DEFS + text, FUNCTION_NAMES).parse();
     return null;
   } catch (err) {
     return (err as Error).message;
