@@ -231,12 +231,12 @@ export class Notifier {
     };
   }
 
-  /** Sends what is queued (one pass, each request bounded by its timeout), then stops. */
+  /** Sends what is queued (one pass without retries, each request bounded by its timeout), then stops. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.discovery?.stop();
     if (this.sending) await this.sending;
     if (this.queue.length > 0 && this.hasTargets()) await this.drain();
-    this.stopped = true;
     for (const s of this.sets) s.client.close();
   }
 }
