@@ -1,4 +1,5 @@
 // Mounts the Prometheus HTTP API v1 under /api/v1, plus /federate and /metrics.
+import { httpRequestDurationSeconds, httpRequestsTotal } from '../util/metrics';
 import type { Handler, Router } from '../web/router';
 import { cleanTombstones, deleteSeries, snapshot } from './admin';
 import { endpoint, Endpoint } from './handler';
@@ -43,6 +44,18 @@ const ROUTES: ReadonlyArray<[string[], string, Endpoint]> = [
   [ADMIN, '/admin/tsdb/snapshot', snapshot],
 ];
 
+/** Counts requests and their latency per route, as Prometheus's prometheus_http_* metrics do. */
+function instrumented(route: string, handler: Handler): Handler {
+  return (req, res, params, url) => {
+    const started = performance.now();
+    res.once('finish', () => {
+      httpRequestsTotal.inc({ handler: route, code: String(res.statusCode) });
+      httpRequestDurationSeconds.observe({ handler: route }, (performance.now() - started) / 1000);
+    });
+    return handler(req, res, params, url);
+  };
+}
+
 export function registerApi(router: Router, deps: ApiDeps): void {
   // Preflight requests get an empty answer, as in Prometheus.
   const options: Handler = (_req, res) => {
@@ -50,10 +63,10 @@ export function registerApi(router: Router, deps: ApiDeps): void {
     res.end();
   };
   for (const [methods, path, fn] of ROUTES) {
-    router.on(methods, API_PREFIX + path, endpoint(deps, fn));
+    router.on(methods, API_PREFIX + path, instrumented(API_PREFIX + path, endpoint(deps, fn)));
     router.on('OPTIONS', API_PREFIX + path, options);
   }
-  router.get('/federate', federationHandler(deps));
+  router.get('/federate', instrumented('/federate', federationHandler(deps)));
   const metrics = deps.metricsHandler;
   if (metrics) router.get('/metrics', (req, res) => metrics(req, res));
 }

@@ -97,3 +97,18 @@ describe('/api/v1/series, /labels, /label/<name>/values, /query_exemplars, /form
     expect(bad.body.error).toMatch(/^invalid parameter "query": /);
   });
 });
+
+describe('request metrics', () => {
+  it('counts API requests per route and status code', async () => {
+    const { httpRequestsTotal } = await import('../util/metrics');
+    const server = await startApiServer(baseDeps(new MemoryStorage()));
+    try {
+      const before = (await httpRequestsTotal.get()).values.find((v) => v.labels.handler === '/api/v1/series' && v.labels.code === '400')?.value ?? 0;
+      await getJSON(server.base, '/api/v1/series');
+      const after = (await httpRequestsTotal.get()).values.find((v) => v.labels.handler === '/api/v1/series' && v.labels.code === '400')?.value ?? 0;
+      expect(after - before).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+});
