@@ -122,6 +122,16 @@ describe('Notifier', () => {
     expect(notifier.alertmanagers()).toEqual({ active: ['http://a:9093/api/v2/alerts'], dropped: ['http://b:9093/api/v2/alerts'] });
   });
 
+  test('stop sends what is still queued', async () => {
+    notifier = new Notifier({ logger, queueCapacity: 10000, externalLabels: [], discoveryUpdateIntervalMs: 0 });
+    notifier.applyConfig([amConfig([`127.0.0.1:${am.port}`])], []);
+    await until(() => notifier.alertmanagers().active.length === 1);
+    notifier.send(Array.from({ length: 300 }, (_, i) => alert(`A${i}`)));
+    await notifier.stop();
+    expect(am.requests.reduce((n, r) => n + r.body.length, 0)).toBe(300);
+    expect(notifier.metrics().queueLength).toBe(0);
+  });
+
   test('a full queue drops the oldest alerts and counts them', async () => {
     notifier = new Notifier({ logger, queueCapacity: 3, externalLabels: [] });
     notifier.send([alert('1'), alert('2')]);
