@@ -14,4 +14,4 @@ export type {
   PromSeries,
   SamplePair,
 } from './prometheus';
-export { framesFromPrometheus, parseSampleValue } from './prometheus';
+export { framesFromPrometheus, parsePromQueryData, parseSampleValue, PromResultError } from './prometheus';

@@ -1,6 +1,12 @@
 import { decodeFrameArrow, encodeFrameArrow } from './arrow';
 import type { Frame } from './frame';
-import { framesFromPrometheus, parseSampleValue, type PromQueryData } from './prometheus';
+import {
+  framesFromPrometheus,
+  parsePromQueryData,
+  parseSampleValue,
+  PromResultError,
+  type PromQueryData,
+} from './prometheus';
 
 const matrix: PromQueryData = {
   resultType: 'matrix',
@@ -216,5 +222,26 @@ describe('parseSampleValue', () => {
     expect(parseSampleValue('-Inf')).toBe(-Infinity);
     expect(parseSampleValue('NaN')).toBeNaN();
     expect(parseSampleValue('1e3')).toBe(1000);
+  });
+});
+
+describe('parsePromQueryData', () => {
+  it('accepts the four result types', () => {
+    expect(parsePromQueryData({ resultType: 'vector', result: [{ metric: {}, value: [1, '1'] }] }).resultType).toBe(
+      'vector'
+    );
+    expect(parsePromQueryData({ resultType: 'matrix', result: [] }).resultType).toBe('matrix');
+    expect(parsePromQueryData({ resultType: 'scalar', result: [1, '1'] }).resultType).toBe('scalar');
+    expect(parsePromQueryData({ resultType: 'string', result: [1, 'x'] }).resultType).toBe('string');
+  });
+
+  it('refuses anything else with the reason', () => {
+    expect(() => parsePromQueryData(null)).toThrow(new PromResultError('unknown result type: undefined'));
+    expect(() => parsePromQueryData({ resultType: 'streams', result: [] })).toThrow(/unknown result type: "streams"/);
+    expect(() => parsePromQueryData({ resultType: 'vector', result: {} })).toThrow(/malformed vector result/);
+    expect(() => parsePromQueryData({ resultType: 'matrix', result: [{ metric: {}, values: [[1, 2]] }] })).toThrow(
+      PromResultError
+    );
+    expect(() => parsePromQueryData({ resultType: 'scalar', result: ['1', '1'] })).toThrow(/malformed scalar/);
   });
 });

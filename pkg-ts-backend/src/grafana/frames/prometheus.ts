@@ -49,6 +49,39 @@ export interface PromFramingOptions {
   infos?: readonly string[];
 }
 
+export class PromResultError extends Error {}
+
+function isSamplePair(v: unknown): v is SamplePair {
+  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string';
+}
+
+function isSeries(v: unknown): v is PromSeries {
+  if (v === null || typeof v !== 'object') return false;
+  const s = v as PromSeries;
+  const labelsOk = s.metric !== null && typeof s.metric === 'object' && !Array.isArray(s.metric);
+  const valuesOk = s.values === undefined || (Array.isArray(s.values) && s.values.every(isSamplePair));
+  const valueOk = s.value === undefined || isSamplePair(s.value);
+  return labelsOk && valuesOk && valueOk;
+}
+
+/** Checks that an API response's `data` is a query result, before anything trusts its shape. */
+export function parsePromQueryData(data: unknown): PromQueryData {
+  const d = data as { resultType?: unknown; result?: unknown } | null;
+  switch (d?.resultType) {
+    case 'matrix':
+    case 'vector':
+      if (Array.isArray(d.result) && d.result.every(isSeries)) return d as PromQueryData;
+      break;
+    case 'scalar':
+    case 'string':
+      if (isSamplePair(d.result)) return d as PromQueryData;
+      break;
+    default:
+      throw new PromResultError(`unknown result type: ${JSON.stringify(d?.resultType)}`);
+  }
+  throw new PromResultError(`malformed ${String(d.resultType)} result`);
+}
+
 /** Parses a Prometheus sample value ("1.5", "NaN", "+Inf", "-Inf"). */
 export function parseSampleValue(s: string): number {
   const n = Number(s);

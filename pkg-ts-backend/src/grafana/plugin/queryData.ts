@@ -4,8 +4,9 @@
 import {
   encodeFrameArrow,
   framesFromPrometheus,
+  parsePromQueryData,
+  PromResultError,
   type Frame,
-  type PromQueryData,
   type PromResultFormat,
 } from '../frames';
 import type { Logger } from '../../util/log';
@@ -127,22 +128,27 @@ async function runOne(query: DataQuery, ctx: QueryContext): Promise<DataResponse
   };
   const frames: Frame[] = [];
   const errors: UpstreamError[] = [];
-  const collect = async (run: () => Promise<ApiEnvelope<PromQueryData>>) => {
+  const collect = async (run: () => Promise<ApiEnvelope<unknown>>) => {
     try {
       const envelope = await run();
-      frames.push(
-        ...framesFromPrometheus(envelope.data, { ...framing, warnings: envelope.warnings, infos: envelope.infos })
-      );
+      let data;
+      try {
+        data = parsePromQueryData(envelope.data);
+      } catch (e) {
+        if (!(e instanceof PromResultError)) throw e;
+        throw new UpstreamError(`${ctx.client.config.url} sent a ${e.message}`, 'not-prometheus', 502);
+      }
+      frames.push(...framesFromPrometheus(data, { ...framing, warnings: envelope.warnings, infos: envelope.infos }));
     } catch (e) {
       if (!(e instanceof UpstreamError)) throw e;
       errors.push(e);
     }
   };
-  if (model.instant) await collect(() => ctx.client.instantQuery<PromQueryData>(expr, toMs));
+  if (model.instant) await collect(() => ctx.client.instantQuery(expr, toMs));
   if (model.range) {
     const start = alignToStep(fromMs, stepMs, model.utcOffsetSec);
     const end = alignToStep(toMs, stepMs, model.utcOffsetSec);
-    await collect(() => ctx.client.rangeQuery<PromQueryData>(expr, start, end, stepMs));
+    await collect(() => ctx.client.rangeQuery(expr, start, end, stepMs));
   }
   const encoded = frames.map(encodeFrameArrow);
   if (errors.length > 0) {

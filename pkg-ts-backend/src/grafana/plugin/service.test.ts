@@ -210,6 +210,19 @@ describe('Grafana plugin service', () => {
     expect(responses.EMPTY.error).toMatch(/no expression/);
   });
 
+  it('reports a malformed result as the upstream’s fault', async () => {
+    upstream.handler = (_r, res) =>
+      upstream.json(res, 200, { status: 'success', data: { resultType: 'streams', result: [] } });
+    const ctx = pluginContext({ url: upstream.url, uid: 'loki' });
+    const { responses } = await client.queryData({
+      pluginContext: ctx,
+      headers: {},
+      queries: [dataQuery('A', { expr: 'up', instant: true }, now - 60_000, now)],
+    });
+    expect(responses.A).toMatchObject({ status: 502, errorSource: 'downstream' });
+    expect(responses.A.error).toContain('unknown result type: "streams"');
+  });
+
   it('reports an unreachable upstream per query and in the health check', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
