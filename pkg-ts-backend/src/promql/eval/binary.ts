@@ -3,7 +3,7 @@
 import { formatLabelName, Label, Labels, labelsKey, METRIC_NAME } from '../../model/labels';
 import type { BinaryExpr, BinaryOp, VectorMatching } from '../parser/ast';
 import { QueryError } from '../value';
-import { SeriesCollector } from './collect';
+import { putStep, SeriesCollector } from './collect';
 import { Evaluator, mergeAfterRelabel } from './evaluator';
 import type { Steps } from './steps';
 import { EvalValue, StepSeries, VectorValue } from './types';
@@ -153,10 +153,21 @@ export function labelsString(ls: Labels): string {
   return `{${ls.map((l) => `${formatLabelName(l.name)}=${JSON.stringify(l.value)}`).join(', ')}}`;
 }
 
-function sigsAt(series: StepSeries[], sigs: string[], step: number): Set<string> {
-  const set = new Set<string>();
-  for (let j = 0; j < series.length; j++) if (series[j].has[step]) set.add(sigs[j]);
-  return set;
+/** Indices of series by matching signature, computed once for all steps. */
+function bySignature(sigs: string[]): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  sigs.forEach((sig, j) => {
+    const list = m.get(sig);
+    if (list) list.push(j);
+    else m.set(sig, [j]);
+  });
+  return m;
+}
+
+function anyPresent(series: StepSeries[], indices: number[] | undefined, step: number): boolean {
+  if (!indices) return false;
+  for (const j of indices) if (series[j].has[step]) return true;
+  return false;
 }
 
 function andUnless(
@@ -167,35 +178,38 @@ function andUnless(
   steps: Steps
 ): VectorValue {
   const lsigs = lhs.series.map((s) => signature(s.metric, m));
-  const rsigs = rhs.series.map((s) => signature(s.metric, m));
-  const out: StepSeries[] = lhs.series.map((s) => ({
-    metric: s.metric,
-    dropName: s.dropName,
-    vals: s.vals,
-    has: new Uint8Array(steps.n),
-  }));
-  for (let i = 0; i < steps.n; i++) {
-    const right = sigsAt(rhs.series, rsigs, i);
-    for (let j = 0; j < lhs.series.length; j++) {
-      if (!lhs.series[j].has[i]) continue;
-      if (right.has(lsigs[j]) === (op === 'and')) out[j].has[i] = 1;
+  const right = bySignature(rhs.series.map((s) => signature(s.metric, m)));
+  const keepMatched = op === 'and';
+  const out: StepSeries[] = [];
+  lhs.series.forEach((s, j) => {
+    const candidates = right.get(lsigs[j]);
+    const has = new Uint8Array(steps.n);
+    let any = false;
+    for (let i = 0; i < steps.n; i++) {
+      if (s.has[i] && anyPresent(rhs.series, candidates, i) === keepMatched) {
+        has[i] = 1;
+        any = true;
+      }
     }
-  }
-  return { kind: 'vector', series: out.filter((s) => s.has.includes(1)) };
+    if (any) out.push({ metric: s.metric, dropName: s.dropName, vals: s.vals, has });
+  });
+  return { kind: 'vector', series: out };
 }
 
 function or(lhs: VectorValue, rhs: VectorValue, m: VectorMatching, steps: Steps): VectorValue {
-  const lsigs = lhs.series.map((s) => signature(s.metric, m));
+  const left = bySignature(lhs.series.map((s) => signature(s.metric, m)));
   const rsigs = rhs.series.map((s) => signature(s.metric, m));
   const c = new SeriesCollector(steps.n);
-  for (let i = 0; i < steps.n; i++) {
-    const left = sigsAt(lhs.series, lsigs, i);
-    for (const s of lhs.series) if (s.has[i]) c.set(s.metric, s.dropName, i, s.vals[i]);
-    for (let j = 0; j < rhs.series.length; j++) {
-      const s = rhs.series[j];
-      if (s.has[i] && !left.has(rsigs[j])) c.set(s.metric, s.dropName, i, s.vals[i]);
+  for (const s of lhs.series) c.addAll(s.metric, s.dropName, s);
+  rhs.series.forEach((s, j) => {
+    const candidates = left.get(rsigs[j]);
+    let target: StepSeries | undefined;
+    for (let i = 0; i < steps.n; i++) {
+      if (!s.has[i] || anyPresent(lhs.series, candidates, i)) continue;
+      target ??= c.get(s.metric, s.dropName);
+      putStep(target, i, s.vals[i]);
     }
-  }
+  });
   return { kind: 'vector', series: c.out };
 }
 
@@ -204,6 +218,7 @@ interface ResultMetric {
   metric: Labels;
   dropName: boolean;
   key: string;
+  target: StepSeries;
 }
 
 async function vectorVector(
@@ -220,7 +235,8 @@ async function vectorVector(
   const many = swapped ? rhs.series : lhs.series;
   const one = swapped ? lhs.series : rhs.series;
   const manySigs = many.map((s) => signature(s.metric, m));
-  const oneSigs = one.map((s) => signature(s.metric, m));
+  const oneBySig = bySignature(one.map((s) => signature(s.metric, m)));
+  const manyBySig = bySignature(manySigs);
   const include = new Set(m.include);
   const cache: (ResultMetric | undefined)[] = new Array<ResultMetric | undefined>(many.length);
   const c = new SeriesCollector(steps.n);
@@ -240,61 +256,66 @@ async function vectorVector(
         : labels.filter((l) => !m.matchingLabels.includes(l.name));
     }
     if (include.size > 0) {
-      const oneMetric = one[oi].metric;
       labels = labels.filter((l) => !include.has(l.name));
-      for (const l of oneMetric) if (include.has(l.name)) labels.push(l);
+      for (const l of one[oi].metric) if (include.has(l.name)) labels.push(l);
       labels.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     }
-    const r = { one: oi, metric: labels, dropName, key: labelsKey(labels) };
+    const key = labelsKey(labels);
+    const r = { one: oi, metric: labels, dropName, key, target: c.get(labels, dropName, key) };
     cache[mi] = r;
     return r;
   };
-  for (let i = 0; i < steps.n; i++) {
-    if (ev.guard.due()) await ev.guard.yield();
-    const oneBySig = new Map<string, number>();
-    for (let j = 0; j < one.length; j++) {
-      if (!one[j].has[i]) continue;
-      const prev = oneBySig.get(oneSigs[j]);
-      if (prev !== undefined) {
-        const pair = [one[prev].metric, one[j].metric].map(labelsString).sort();
-        throw new QueryError(
-          'execution',
-          `found duplicate series for the match group ${labelsString(matchedLabels(one[j].metric, m))} on the ${swapped ? 'left' : 'right'} hand-side of the operation: [${pair.join(', ')}];many-to-many matching not allowed: matching labels must be unique on one side`
-        );
+  const duplicateOneSide = (a: number, b: number): QueryError => {
+    const pair = [one[a].metric, one[b].metric].map(labelsString).sort();
+    return new QueryError(
+      'execution',
+      `found duplicate series for the match group ${labelsString(matchedLabels(one[b].metric, m))} on the ${swapped ? 'left' : 'right'} hand-side of the operation: [${pair.join(', ')}];many-to-many matching not allowed: matching labels must be unique on one side`
+    );
+  };
+  const insertedKeys = new Set<string>();
+  for (const [sig, oneIdx] of oneBySig) {
+    await ev.tick();
+    const manyIdx = manyBySig.get(sig);
+    for (let i = 0; i < steps.n; i++) {
+      let oi = -1;
+      for (const j of oneIdx) {
+        if (!one[j].has[i]) continue;
+        if (oi >= 0) throw duplicateOneSide(oi, j);
+        oi = j;
       }
-      oneBySig.set(oneSigs[j], j);
-    }
-    const matched = new Set<string>();
-    for (let j = 0; j < many.length; j++) {
-      if (!many[j].has[i]) continue;
-      const oi = oneBySig.get(manySigs[j]);
-      if (oi === undefined) continue;
-      // Ambiguous matches are errors even when the comparison would filter the sample out.
-      const res = resultMetric(j, oi);
-      if (m.card === 'one-to-one') {
-        if (matched.has(manySigs[j]))
-          throw new QueryError(
-            'execution',
-            'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)'
-          );
-        matched.add(manySigs[j]);
-      } else {
-        const k = manySigs[j] + '\x00' + res.key;
-        if (matched.has(k))
-          throw new QueryError('execution', 'multiple matches for labels: grouping labels must ensure unique matches');
-        matched.add(k);
+      if (oi < 0 || !manyIdx) continue;
+      let matchedMany = 0;
+      insertedKeys.clear();
+      for (const mj of manyIdx) {
+        if (!many[mj].has[i]) continue;
+        // Ambiguous matches are errors even when the comparison would filter the sample out.
+        const res = resultMetric(mj, oi);
+        if (m.card === 'one-to-one') {
+          if (++matchedMany > 1)
+            throw new QueryError(
+              'execution',
+              'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)'
+            );
+        } else {
+          if (insertedKeys.has(res.key))
+            throw new QueryError(
+              'execution',
+              'multiple matches for labels: grouping labels must ensure unique matches'
+            );
+          insertedKeys.add(res.key);
+        }
+        const l = swapped ? one[oi].vals[i] : many[mj].vals[i];
+        const r = swapped ? many[mj].vals[i] : one[oi].vals[i];
+        let v: number;
+        if (cmp) {
+          const keep = compare(e.op, l, r);
+          if (e.returnBool) v = keep ? 1 : 0;
+          else if (keep) v = l;
+          else continue;
+        } else v = arithmetic(e.op, l, r);
+        putStep(res.target, i, v);
       }
-      const l = swapped ? one[oi].vals[i] : many[j].vals[i];
-      const r = swapped ? many[j].vals[i] : one[oi].vals[i];
-      let v: number;
-      if (cmp) {
-        const keep = compare(e.op, l, r);
-        if (e.returnBool) v = keep ? 1 : 0;
-        else if (keep) v = l;
-        else continue;
-      } else v = arithmetic(e.op, l, r);
-      c.set(res.metric, res.dropName, i, v);
     }
   }
-  return { kind: 'vector', series: c.out };
+  return { kind: 'vector', series: c.out.filter((s) => s.has.includes(1)) };
 }

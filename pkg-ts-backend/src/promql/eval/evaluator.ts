@@ -2,7 +2,7 @@
 // Selectors read samples through the storage iterators into typed arrays; operators,
 // aggregations and functions work on those arrays step by step.
 import { withoutName } from './names';
-import { Labels } from '../../model/labels';
+import { Labels, labelsKey } from '../../model/labels';
 import { isStaleNaN } from '../../model/value';
 import type { Querier, SampleIterator } from '../../storage/interface';
 import { Annotations } from '../annotations';
@@ -10,7 +10,7 @@ import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from '../pars
 import { evalAggregation } from './aggregate';
 import { evalBinary } from './binary';
 import { evalCall } from '../functions';
-import { SeriesCollector } from './collect';
+import { putStep } from './collect';
 import { QueryGuard } from './guard';
 import { makeSteps, Steps } from './steps';
 import { EvalValue, MatrixValue, newStepSeries, RawSeries, StepSeries, VectorValue } from './types';
@@ -59,6 +59,7 @@ export class Evaluator {
   ) {}
 
   async eval(e: Expr, steps: Steps): Promise<EvalValue> {
+    this.guard.check();
     const before = this.guard.current;
     const v = await this.evalNode(e, steps);
     this.guard.setCurrent(before + sizeOf(v));
@@ -129,7 +130,7 @@ export class Evaluator {
     if (v.kind !== 'vector') throw new Error(`unary minus on ${v.kind}`);
     const series: StepSeries[] = v.series.map((s) => {
       const { metric, dropName } = this.dropName(s.metric);
-      return { metric, dropName, has: s.has, vals: s.vals.map((x) => -x) };
+      return { metric, dropName, has: s.has.slice(), vals: s.vals.map((x) => -x) };
     });
     return { kind: 'vector', series: mergeAfterRelabel(series, steps.n) };
   }
@@ -280,7 +281,19 @@ export class Evaluator {
  */
 export function mergeAfterRelabel(series: StepSeries[], steps: number): StepSeries[] {
   if (series.length < 2) return series;
-  const c = new SeriesCollector(steps);
-  for (const s of series) for (let i = 0; i < steps; i++) if (s.has[i]) c.set(s.metric, s.dropName, i, s.vals[i]);
-  return c.out;
+  const byKey = new Map<string, StepSeries>();
+  const out: StepSeries[] = [];
+  let merged = false;
+  for (const s of series) {
+    const key = labelsKey(s.metric);
+    const existing = byKey.get(key);
+    if (!existing) {
+      byKey.set(key, s);
+      out.push(s);
+      continue;
+    }
+    merged = true;
+    for (let i = 0; i < steps; i++) if (s.has[i]) putStep(existing, i, s.vals[i]);
+  }
+  return merged ? out : series;
 }

@@ -277,54 +277,68 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
   const m = await ev.evalMatrix(call.args[matrixIndex], steps);
   const keepName = KEEPS_NAME.has(name);
   const isCounterFn = name === 'rate' || name === 'increase';
+  if (name === 'quantile_over_time') warnBadQuantiles(ev, scalars[0], call.args[0].pos);
   const out: StepSeries[] = [];
-  let warnedQuantile = false;
-  let current: StepSeries | null = null;
-  let lastSeries = -1;
-  const scalarValues: number[] = new Array<number>(scalars.length);
   const nonCounterNames = new Set<string>();
-  forEachWindow(m, steps, (si, i, w) => {
-    if (si !== lastSeries) {
-      lastSeries = si;
-      const ser = m.series[si];
-      const named = keepName ? { metric: ser.metric, dropName: false } : ev.dropName(ser.metric);
-      current = {
-        metric: named.metric,
-        dropName: named.dropName || ser.dropName,
-        vals: new Float64Array(steps.n),
-        has: new Uint8Array(steps.n),
-      };
-      out.push(current);
+  const w: Window = {
+    ts: new Float64Array(0),
+    vs: new Float64Array(0),
+    from: 0,
+    to: 0,
+    rangeStart: 0,
+    rangeEnd: 0,
+    stepTime: 0,
+    scalars: new Array<number>(scalars.length),
+  };
+  const { ends, range } = m;
+  const n = steps.n;
+  for (const ser of m.series) {
+    await ev.tick();
+    const { ts, length } = ser;
+    w.ts = ts;
+    w.vs = ser.vs;
+    let vals: Float64Array | null = null;
+    let has: Uint8Array | null = null;
+    let from = 0;
+    let to = 0;
+    for (let i = 0; i < n; i++) {
+      const end = ends[i];
+      const start = end - range;
+      if (i > 0 && end < ends[i - 1]) from = to = 0;
+      while (from < length && ts[from] <= start) from++;
+      if (to < from) to = from;
+      while (to < length && ts[to] <= end) to++;
+      if (to === from) continue;
+      w.from = from;
+      w.to = to;
+      w.rangeStart = start;
+      w.rangeEnd = end;
+      w.stepTime = steps.times[i];
+      for (let a = 0; a < scalars.length; a++) w.scalars[a] = scalars[a][i];
+      let v: number | null;
+      try {
+        v = f(w);
+      } catch (err) {
+        throw new QueryError('execution', (err as Error).message);
+      }
+      if (v === null) continue;
+      if (!vals || !has) {
+        vals = new Float64Array(n);
+        has = new Uint8Array(n);
+      }
+      vals[i] = v;
+      has[i] = 1;
     }
-    if (w.to === w.from) return;
-    for (let a = 0; a < scalars.length; a++) scalarValues[a] = scalars[a][i];
-    w.scalars = scalarValues;
-    if (name === 'quantile_over_time' && !(scalarValues[0] >= 0 && scalarValues[0] <= 1) && !warnedQuantile) {
-      warnedQuantile = true;
-      ev.annotations.warn(invalidQuantile(scalarValues[0]), call.args[0].pos);
-    }
-    let v: number | null;
-    try {
-      v = f(w);
-    } catch (err) {
-      throw new QueryError('execution', (err as Error).message);
-    }
-    if (v === null) return;
+    if (!vals || !has) continue;
     if (isCounterFn) {
-      const metricName = getLabel(m.series[si].metric, METRIC_NAME);
+      const metricName = getLabel(ser.metric, METRIC_NAME);
       if (!COUNTER_SUFFIXES.some((suf) => metricName.endsWith(suf))) nonCounterNames.add(metricName);
     }
-    current!.vals[i] = v;
-    current!.has[i] = 1;
-  });
-  for (const n of nonCounterNames) ev.annotations.info(possibleNonCounter(n), call.args[matrixIndex].pos);
-  return {
-    kind: 'vector',
-    series: mergeAfterRelabel(
-      out.filter((x) => x.has.includes(1)),
-      steps.n
-    ),
-  };
+    const named = keepName ? { metric: ser.metric, dropName: false } : ev.dropName(ser.metric);
+    out.push({ metric: named.metric, dropName: named.dropName || ser.dropName, vals, has });
+  }
+  for (const nm of nonCounterNames) ev.annotations.info(possibleNonCounter(nm), call.args[matrixIndex].pos);
+  return { kind: 'vector', series: mergeAfterRelabel(out, n) };
 }
 
 function checkedRegex(source: string, fn: string): Regex {
@@ -354,7 +368,7 @@ function relabel(
   const c = new SeriesCollector(steps.n);
   for (const ser of input) {
     const { metric, dropName } = f(ser);
-    for (let i = 0; i < steps.n; i++) if (ser.has[i]) c.set(metric, dropName, i, ser.vals[i]);
+    c.addAll(metric, dropName, ser);
   }
   return c.out;
 }
