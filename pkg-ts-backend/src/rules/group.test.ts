@@ -291,6 +291,36 @@ describe('restoring `for` state', () => {
 });
 
 describe('group schedule', () => {
+  afterEach(() => jest.useRealTimers());
+
+  test('evaluates at aligned instants on its interval and restores `for` state after two evaluations', async () => {
+    jest.useFakeTimers({ now: 100 * MIN + 7_000 });
+    const rule = alertRule('A', 'x', 30 * MIN, { restored: false });
+    const h = harness([rule], { shouldRestore: true, now: () => Date.now() });
+    h.fixed.set('x', vec([{ i: '1' }, 1]));
+    const seen: number[] = [];
+    const evaluate = h.group.evaluate.bind(h.group);
+    h.group.evaluate = async (ts: number) => {
+      seen.push(ts);
+      await evaluate(ts);
+    };
+    const first = h.group.evalTimestamp(Date.now()) + MIN;
+    h.group.start();
+    await jest.advanceTimersByTimeAsync(first - Date.now() - 1);
+    expect(seen).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(seen).toEqual([first]);
+    expect(rule.restored).toBe(false);
+    await jest.advanceTimersByTimeAsync(MIN);
+    expect(seen).toEqual([first, first + MIN]);
+    expect(rule.restored).toBe(true);
+    await jest.advanceTimersByTimeAsync(3 * MIN);
+    expect(seen).toEqual([first, first + MIN, first + 2 * MIN, first + 3 * MIN, first + 4 * MIN]);
+    await h.group.stop(false);
+    await jest.advanceTimersByTimeAsync(5 * MIN);
+    expect(seen).toHaveLength(5);
+  });
+
   test('evaluation timestamps are aligned to the interval with a stable offset', () => {
     const h = harness([]);
     const t1 = h.group.evalTimestamp(10 * MIN + 12_345);
