@@ -10,8 +10,14 @@ import { acceptHeader, ScrapeClient } from './client';
 const TESTDATA = join(__dirname, 'testdata');
 
 function clientFor(yaml: string, bodySizeLimit = 0): ScrapeClient {
-  const cfg = parseConfig(`scrape_configs:\n  - job_name: t\n${yaml}`, join(TESTDATA, 'prometheus.yml')).scrapeConfigs[0];
-  return new ScrapeClient(cfg.httpClient, acceptHeader(cfg.scrapeProtocols, cfg.metricNameValidationScheme), cfg.enableCompression, bodySizeLimit);
+  const cfg = parseConfig(`scrape_configs:\n  - job_name: t\n${yaml}`, join(TESTDATA, 'prometheus.yml'))
+    .scrapeConfigs[0];
+  return new ScrapeClient(
+    cfg.httpClient,
+    acceptHeader(cfg.scrapeProtocols, cfg.metricNameValidationScheme),
+    cfg.enableCompression,
+    bodySizeLimit
+  );
 }
 
 async function listen(server: http.Server | https.Server): Promise<number> {
@@ -27,7 +33,9 @@ async function close(server: http.Server | https.Server): Promise<void> {
 describe('acceptHeader', () => {
   test('follows scrape_protocols order and escaping; protobuf is not offered', () => {
     expect(acceptHeader(['PrometheusText0.0.4'], 'utf8')).toBe('text/plain;version=0.0.4;q=0.6,*/*;q=0.5');
-    expect(acceptHeader(['PrometheusProto', 'PrometheusText1.0.0'], 'legacy')).toBe('text/plain;version=1.0.0;escaping=underscores;q=0.6,*/*;q=0.5');
+    expect(acceptHeader(['PrometheusProto', 'PrometheusText1.0.0'], 'legacy')).toBe(
+      'text/plain;version=1.0.0;escaping=underscores;q=0.6,*/*;q=0.5'
+    );
   });
 });
 
@@ -35,7 +43,13 @@ describe('ScrapeClient', () => {
   test('TLS with a CA, server name and a client certificate', async () => {
     let peerCN = '';
     const server = https.createServer(
-      { key: readFileSync(join(TESTDATA, 'server.key')), cert: readFileSync(join(TESTDATA, 'server.crt')), ca: readFileSync(join(TESTDATA, 'ca.crt')), requestCert: true, rejectUnauthorized: true },
+      {
+        key: readFileSync(join(TESTDATA, 'server.key')),
+        cert: readFileSync(join(TESTDATA, 'server.crt')),
+        ca: readFileSync(join(TESTDATA, 'ca.crt')),
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
       (req, res) => {
         peerCN = String((req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN ?? '');
         res.writeHead(200, { 'content-type': 'text/plain' });
@@ -44,7 +58,9 @@ describe('ScrapeClient', () => {
     );
     const port = await listen(server);
     try {
-      const good = clientFor('    tls_config: {ca_file: ca.crt, cert_file: client.crt, key_file: client.key, server_name: flint.test}\n');
+      const good = clientFor(
+        '    tls_config: {ca_file: ca.crt, cert_file: client.crt, key_file: client.key, server_name: flint.test}\n'
+      );
       const res = await good.fetch(`https://127.0.0.1:${port}/metrics`, 2000);
       expect(res.body.toString()).toBe('tls 1\n');
       expect(peerCN).toBe('flint client');
@@ -54,11 +70,15 @@ describe('ScrapeClient', () => {
       await expect(noCA.fetch(`https://127.0.0.1:${port}/metrics`, 2000)).rejects.toThrow(/certificate/);
       noCA.close();
 
-      const insecure = clientFor('    tls_config: {insecure_skip_verify: true, cert_file: client.crt, key_file: client.key}\n');
+      const insecure = clientFor(
+        '    tls_config: {insecure_skip_verify: true, cert_file: client.crt, key_file: client.key}\n'
+      );
       expect((await insecure.fetch(`https://127.0.0.1:${port}/metrics`, 2000)).body.toString()).toBe('tls 1\n');
       insecure.close();
 
-      const wrongName = clientFor('    tls_config: {ca_file: ca.crt, cert_file: client.crt, key_file: client.key, server_name: other.test}\n');
+      const wrongName = clientFor(
+        '    tls_config: {ca_file: ca.crt, cert_file: client.crt, key_file: client.key, server_name: other.test}\n'
+      );
       await expect(wrongName.fetch(`https://127.0.0.1:${port}/metrics`, 2000)).rejects.toThrow(/other\.test/);
       wrongName.close();
     } finally {
@@ -95,7 +115,9 @@ describe('ScrapeClient', () => {
     const port = await listen(server);
     await close(server);
     const c = clientFor('');
-    await expect(c.fetch(`http://127.0.0.1:${port}/metrics`, 2000)).rejects.toThrow(`Get "http://127.0.0.1:${port}/metrics": connect ECONNREFUSED`);
+    await expect(c.fetch(`http://127.0.0.1:${port}/metrics`, 2000)).rejects.toThrow(
+      `Get "http://127.0.0.1:${port}/metrics": connect ECONNREFUSED`
+    );
     c.close();
   });
 
@@ -115,7 +137,9 @@ describe('ScrapeClient', () => {
       expect((await following.fetch(`http://127.0.0.1:${port}/metrics`, 2000)).body.toString()).toBe('r 1\n');
       following.close();
       const notFollowing = clientFor('    follow_redirects: false\n');
-      await expect(notFollowing.fetch(`http://127.0.0.1:${port}/metrics`, 2000)).rejects.toThrow('server returned HTTP status 302 Found');
+      await expect(notFollowing.fetch(`http://127.0.0.1:${port}/metrics`, 2000)).rejects.toThrow(
+        'server returned HTTP status 302 Found'
+      );
       notFollowing.close();
     } finally {
       await close(server);

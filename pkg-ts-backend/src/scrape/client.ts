@@ -62,7 +62,12 @@ function readPem(inline: string | undefined, file: string | undefined): string |
   return file ? readFileSync(file, 'utf8') : undefined;
 }
 
-const TLS_VERSIONS: Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+const TLS_VERSIONS: Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> = {
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
+};
 
 /** An HTTP client for one scrape config. Files (passwords, certificates) are read when it is built. */
 export class ScrapeClient {
@@ -90,7 +95,8 @@ export class ScrapeClient {
       maxVersion: tls.maxVersion ? TLS_VERSIONS[tls.maxVersion] : undefined,
     });
     const headers: Record<string, string | string[]> = {};
-    for (const [name, values] of Object.entries(cfg.httpHeaders)) headers[name] = values.length === 1 ? values[0] : values;
+    for (const [name, values] of Object.entries(cfg.httpHeaders))
+      headers[name] = values.length === 1 ? values[0] : values;
     headers['accept'] = accept;
     headers['accept-encoding'] = enableCompression ? 'gzip' : 'identity';
     headers['user-agent'] = USER_AGENT;
@@ -99,7 +105,8 @@ export class ScrapeClient {
       const pass = readSecret(cfg.basicAuth.password, cfg.basicAuth.passwordFile);
       headers['authorization'] = 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
     } else if (cfg.authorization) {
-      headers['authorization'] = `${cfg.authorization.type} ${readSecret(cfg.authorization.credentials, cfg.authorization.credentialsFile)}`;
+      headers['authorization'] =
+        `${cfg.authorization.type} ${readSecret(cfg.authorization.credentials, cfg.authorization.credentialsFile)}`;
     }
     this.headers = headers;
   }
@@ -110,13 +117,20 @@ export class ScrapeClient {
     const follow = async (current: string, redirects: number): Promise<ScrapeResponse> => {
       const r = await this.fetchOnce(current, url, timeoutMs, Math.max(1, deadline - Date.now()), signal);
       if (!('location' in r)) return r;
-      if (redirects >= MAX_REDIRECTS) throw new ScrapeError(`Get "${r.location}": stopped after ${MAX_REDIRECTS} redirects`);
+      if (redirects >= MAX_REDIRECTS)
+        throw new ScrapeError(`Get "${r.location}": stopped after ${MAX_REDIRECTS} redirects`);
       return follow(r.location, redirects + 1);
     };
     return follow(url, 0);
   }
 
-  private fetchOnce(url: string, originalURL: string, timeoutMs: number, remainingMs: number, signal?: AbortSignal): Promise<ScrapeResponse | { location: string }> {
+  private fetchOnce(
+    url: string,
+    originalURL: string,
+    timeoutMs: number,
+    remainingMs: number,
+    signal?: AbortSignal
+  ): Promise<ScrapeResponse | { location: string }> {
     const isHttps = url.startsWith('https:');
     const headers = { ...this.headers, 'x-prometheus-scrape-timeout-seconds': String(timeoutMs / 1000) };
     return new Promise<ScrapeResponse | { location: string }>((resolve, reject) => {
@@ -131,40 +145,57 @@ export class ScrapeClient {
           reject(err);
         } else resolve(res as ScrapeResponse | { location: string });
       };
-      const timer = setTimeout(() => finish(new ScrapeError(`Get "${originalURL}": context deadline exceeded`, 'timeout')), remainingMs);
+      const timer = setTimeout(
+        () => finish(new ScrapeError(`Get "${originalURL}": context deadline exceeded`, 'timeout')),
+        remainingMs
+      );
       const onAbort = () => finish(new ScrapeError(`Get "${url}": context canceled`));
       signal?.addEventListener('abort', onAbort);
-      const req = (isHttps ? https : http).get(url, { agent: isHttps ? this.httpsAgent : this.httpAgent, headers }, (res) => {
-        const status = res.statusCode ?? 0;
-        const location = res.headers.location;
-        if (this.followRedirects && status >= 300 && status < 400 && status !== 304 && location) {
-          res.resume();
-          return finish(undefined, { location: new URL(location, url).toString() });
-        }
-        if (status !== 200) {
-          res.resume();
-          return finish(new ScrapeError(`server returned HTTP status ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd(), 'http'));
-        }
-        const gzipped = this.enableCompression && /gzip/i.test(String(res.headers['content-encoding'] ?? ''));
-        const stream = gzipped ? res.pipe(createGunzip()) : res;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        stream.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (this.bodySizeLimit > 0 && size > this.bodySizeLimit) {
-            finish(new ScrapeError('body size limit exceeded', 'body_size'));
-            stream.destroy();
-            return;
+      const req = (isHttps ? https : http).get(
+        url,
+        { agent: isHttps ? this.httpsAgent : this.httpAgent, headers },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          const location = res.headers.location;
+          if (this.followRedirects && status >= 300 && status < 400 && status !== 304 && location) {
+            res.resume();
+            return finish(undefined, { location: new URL(location, url).toString() });
           }
-          chunks.push(chunk);
-        });
-        stream.on('error', (e: Error) => finish(new ScrapeError(gzipped ? `decompressing body: ${e.message}` : `Get "${url}": ${e.message}`)));
-        res.on('aborted', () => finish(new ScrapeError(`Get "${url}": unexpected EOF`)));
-        stream.on('end', () => {
-          if (!res.complete) return finish(new ScrapeError(`Get "${url}": unexpected EOF`));
-          finish(undefined, { body: Buffer.concat(chunks, size), contentType: String(res.headers['content-type'] ?? '') });
-        });
-      });
+          if (status !== 200) {
+            res.resume();
+            return finish(
+              new ScrapeError(
+                `server returned HTTP status ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd(),
+                'http'
+              )
+            );
+          }
+          const gzipped = this.enableCompression && /gzip/i.test(String(res.headers['content-encoding'] ?? ''));
+          const stream = gzipped ? res.pipe(createGunzip()) : res;
+          const chunks: Buffer[] = [];
+          let size = 0;
+          stream.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (this.bodySizeLimit > 0 && size > this.bodySizeLimit) {
+              finish(new ScrapeError('body size limit exceeded', 'body_size'));
+              stream.destroy();
+              return;
+            }
+            chunks.push(chunk);
+          });
+          stream.on('error', (e: Error) =>
+            finish(new ScrapeError(gzipped ? `decompressing body: ${e.message}` : `Get "${url}": ${e.message}`))
+          );
+          res.on('aborted', () => finish(new ScrapeError(`Get "${url}": unexpected EOF`)));
+          stream.on('end', () => {
+            if (!res.complete) return finish(new ScrapeError(`Get "${url}": unexpected EOF`));
+            finish(undefined, {
+              body: Buffer.concat(chunks, size),
+              contentType: String(res.headers['content-type'] ?? ''),
+            });
+          });
+        }
+      );
       req.on('error', (e: Error) => finish(new ScrapeError(`Get "${url}": ${e.message}`)));
     });
   }

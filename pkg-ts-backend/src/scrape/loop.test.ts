@@ -7,7 +7,7 @@ import { isStaleNaN } from '../model/value';
 import { Appendable, Appender, StorageError } from '../storage/interface';
 import { createLogger } from '../util/log';
 import { acceptHeader, ScrapeClient } from './client';
-import { ScrapeLoop } from './loop';
+import { goDuration, ScrapeLoop } from './loop';
 import { populateTarget } from './target';
 
 interface Stored {
@@ -76,10 +76,16 @@ function serve(body: string | Buffer, contentType = TEXT, status = 200, headers:
 }
 
 function makeLoop(extraConfig = '', storage = new RecordingStorage()) {
-  const cfg = parseConfig(`scrape_configs:\n  - job_name: test\n    scrape_timeout: 500ms\n${extraConfig}`, 'test.yml').scrapeConfigs[0];
+  const cfg = parseConfig(`scrape_configs:\n  - job_name: test\n    scrape_timeout: 500ms\n${extraConfig}`, 'test.yml')
+    .scrapeConfigs[0];
   const r = populateTarget([], labelsFromRecord({ __address__: `127.0.0.1:${port}` }), cfg);
   if (r.kind !== 'target') throw new Error(r.kind);
-  const client = new ScrapeClient(cfg.httpClient, acceptHeader(cfg.scrapeProtocols, cfg.metricNameValidationScheme), cfg.enableCompression, cfg.bodySizeLimit);
+  const client = new ScrapeClient(
+    cfg.httpClient,
+    acceptHeader(cfg.scrapeProtocols, cfg.metricNameValidationScheme),
+    cfg.enableCompression,
+    cfg.bodySizeLimit
+  );
   const loop = new ScrapeLoop(
     r.target,
     storage,
@@ -140,7 +146,9 @@ describe('scrape loop', () => {
       res.writeHead(200, { 'content-type': TEXT, 'content-encoding': 'gzip' });
       res.end(gzipSync('g 1\n'));
     };
-    const { loop, storage, client, instance } = makeLoop('    basic_auth: {username: u, password: p}\n    params: {x: ["1"]}\n');
+    const { loop, storage, client, instance } = makeLoop(
+      '    basic_auth: {username: u, password: p}\n    params: {x: ["1"]}\n'
+    );
     await loop.scrapeAndReport();
     expect(seen.accept).toBe(
       'application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2'
@@ -181,12 +189,32 @@ describe('scrape loop', () => {
       'context deadline exceeded',
     ],
     ['an invalid label name', () => serve('good 1\nbad{0x="1"} 2\n'), '', 'expected label name'],
-    ['a metric name invalid under the legacy scheme', () => serve('good 1\n{"a.b"} 2\n'), '    metric_name_validation_scheme: legacy\n', 'invalid metric name or label names'],
+    [
+      'a metric name invalid under the legacy scheme',
+      () => serve('good 1\n{"a.b"} 2\n'),
+      '    metric_name_validation_scheme: legacy\n',
+      'invalid metric name or label names',
+    ],
     ['too many samples', () => serve('good 1\nx 2\ny 3\n'), '    sample_limit: 2\n', 'sample limit exceeded'],
-    ['a body over the size limit', () => serve('good 1\n' + 'x 1\n'.repeat(100)), '    body_size_limit: 100B\n', 'body size limit exceeded'],
+    [
+      'a body over the size limit',
+      () => serve('good 1\n' + 'x 1\n'.repeat(100)),
+      '    body_size_limit: 100B\n',
+      'body size limit exceeded',
+    ],
     ['no Content-Type', () => serve('good 1\n', ''), '', 'non-compliant scrape target sending blank Content-Type'],
-    ['too many labels', () => serve('good{a="1",b="2"} 1\n'), '    label_limit: 3\n', 'label_limit exceeded (metric: good, number of labels: 5, limit: 3)'],
-    ['a long label value', () => serve('good{a="' + 'v'.repeat(30) + '"} 1\n'), '    label_value_length_limit: 20\n', 'label_value_length_limit exceeded'],
+    [
+      'too many labels',
+      () => serve('good{a="1",b="2"} 1\n'),
+      '    label_limit: 3\n',
+      'label_limit exceeded (metric: good, number of labels: 5, limit: 3)',
+    ],
+    [
+      'a long label value',
+      () => serve('good{a="' + 'v'.repeat(30) + '"} 1\n'),
+      '    label_value_length_limit: 20\n',
+      'label_value_length_limit exceeded',
+    ],
     ['a duplicate label', () => serve('good{a="1",a="2"} 1\n'), '', 'label name "a" is not unique: invalid sample'],
   ];
 
@@ -216,7 +244,9 @@ describe('scrape loop', () => {
     serve('m{job="theirs",instance="i"} 1\n');
     const plain = makeLoop();
     await plain.loop.scrapeAndReport();
-    expect(plain.storage.samples.map((s) => s.series)).toContain(`m{exported_instance="i", exported_job="theirs", instance="${plain.instance}", job="test"}`);
+    expect(plain.storage.samples.map((s) => s.series)).toContain(
+      `m{exported_instance="i", exported_job="theirs", instance="${plain.instance}", job="test"}`
+    );
     plain.client.close();
     const honoring = makeLoop('    honor_labels: true\n');
     await honoring.loop.scrapeAndReport();
@@ -282,7 +312,20 @@ describe('scrape loop', () => {
     await loop.scrapeAndReport();
     await loop.stop(true);
     const tl = `instance="${instance}", job="test"`;
-    for (const s of [`a{${tl}}`, `up{${tl}}`, `scrape_series_added{${tl}}`]) expect(isStaleNaN(storage.values(s).at(-1) as number)).toBe(true);
+    for (const s of [`a{${tl}}`, `up{${tl}}`, `scrape_series_added{${tl}}`])
+      expect(isStaleNaN(storage.values(s).at(-1) as number)).toBe(true);
     client.close();
+  });
+});
+
+describe('goDuration', () => {
+  test.each([
+    [15000, '15s'],
+    [60000, '1m0s'],
+    [100, '100ms'],
+    [90500, '1m30.5s'],
+    [3600000, '1h0m0s'],
+  ])('%d ms -> %s', (ms, s) => {
+    expect(goDuration(ms)).toBe(s);
   });
 });

@@ -2,10 +2,25 @@
 // limits, append atomically (all of the body or none of it), write the synthetic series and the
 // staleness markers Prometheus writes.
 import type { NameValidationScheme } from '../config/types';
-import { Label, Labels, labelsFromPairs, METRIC_NAME, isValidLegacyLabelName, isValidLegacyMetricName } from '../model/labels';
+import {
+  Label,
+  Labels,
+  labelsFromPairs,
+  METRIC_NAME,
+  isValidLegacyLabelName,
+  isValidLegacyMetricName,
+} from '../model/labels';
 import { STALE_NAN } from '../model/value';
 import { relabel, RelabelConfig } from '../relabel/relabel';
-import { Appendable, Appender, ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP, ERR_OUT_OF_BOUNDS, ERR_OUT_OF_ORDER_SAMPLE, SeriesRef, StorageError } from '../storage/interface';
+import {
+  Appendable,
+  Appender,
+  ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP,
+  ERR_OUT_OF_BOUNDS,
+  ERR_OUT_OF_ORDER_SAMPLE,
+  SeriesRef,
+  StorageError,
+} from '../storage/interface';
 import { createParser, Entry, MetricMetadata } from '../textparse';
 import type { Logger } from '../util/log';
 import * as metrics from '../util/metrics';
@@ -31,7 +46,13 @@ export interface ScrapeLoopOptions {
 /** A scrape that fails as a whole: nothing of its body is kept. */
 class ScrapeFailure extends Error {}
 
-const REPORT_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'] as const;
+const REPORT_SERIES = [
+  'up',
+  'scrape_duration_seconds',
+  'scrape_samples_scraped',
+  'scrape_samples_post_metric_relabeling',
+  'scrape_series_added',
+] as const;
 
 interface AppendCounts {
   total: number;
@@ -64,7 +85,9 @@ export class ScrapeLoop {
     private readonly logger: Logger,
     readonly cache = new ScrapeCache()
   ) {
-    this.reportLabels = REPORT_SERIES.map((name) => labelsFromPairs([...target.labels, { name: METRIC_NAME, value: name }]));
+    this.reportLabels = REPORT_SERIES.map((name) =>
+      labelsFromPairs([...target.labels, { name: METRIC_NAME, value: name }])
+    );
   }
 
   start(): void {
@@ -79,16 +102,22 @@ export class ScrapeLoop {
 
   private tick(scheduled: number): void {
     if (this.stopped) return;
-    if (this.lastScheduled > 0) metrics.targetIntervalLengthSeconds.observe({ interval: formatSeconds(this.target.intervalMs) }, (scheduled - this.lastScheduled) / 1000);
+    if (this.lastScheduled > 0)
+      metrics.targetIntervalLengthSeconds.observe(
+        { interval: goDuration(this.target.intervalMs) },
+        (scheduled - this.lastScheduled) / 1000
+      );
     this.lastScheduled = scheduled;
-    this.running = this.scrapeAndReport().finally(() => {
-      this.running = undefined;
-      // A scrape that overran its interval skips the missed slots instead of bunching up.
-      let next = scheduled + this.target.intervalMs;
-      const now = Date.now();
-      while (next <= now) next += this.target.intervalMs;
-      this.schedule(next);
-    });
+    this.running = this.scrapeAndReport()
+      .catch((e: unknown) => this.logger.error('Scrape loop iteration failed', { err: e as Error }))
+      .finally(() => {
+        this.running = undefined;
+        // A scrape that overran its interval skips the missed slots instead of bunching up.
+        let next = scheduled + this.target.intervalMs;
+        const now = Date.now();
+        while (next <= now) next += this.target.intervalMs;
+        this.schedule(next);
+      });
   }
 
   /** Runs one scrape now (the scheduler's unit of work; tests call it directly). */
@@ -114,7 +143,9 @@ export class ScrapeLoop {
       try {
         this.appendBody(app, response.body, response.contentType, appendTime, counts);
       } catch (e) {
-        if (!(e instanceof ScrapeFailure) && !(e instanceof StorageError) && (e as Error).name !== 'ParseError') throw e;
+        // Anything thrown while appending fails this scrape only; the unexpected is logged loudly.
+        if (!(e instanceof ScrapeFailure) && !(e instanceof StorageError) && (e as Error).name !== 'ParseError')
+          this.logger.error('Unexpected error while appending a scrape', { err: e as Error });
         app.rollback();
         app = this.appendable.appender();
         error = (e as Error).message;
@@ -129,7 +160,13 @@ export class ScrapeLoop {
       cache.commitIteration();
     }
     const durationSeconds = (Date.now() - start) / 1000;
-    this.report(app, appendTime, [error === undefined ? 1 : 0, durationSeconds, counts.total, counts.added, counts.seriesAdded]);
+    this.report(app, appendTime, [
+      error === undefined ? 1 : 0,
+      durationSeconds,
+      counts.total,
+      counts.added,
+      counts.seriesAdded,
+    ]);
     try {
       await app.commit();
     } catch (e) {
@@ -152,8 +189,14 @@ export class ScrapeLoop {
       this.appendStaleMarkers(app, cache.vanished(), defTime);
       return;
     }
-    const { parser, warning } = createParser(body, contentType, { fallbackScrapeProtocol: this.opts.fallbackScrapeProtocol });
-    if (warning) this.logger.debug('Invalid content type on scrape, using fallback setting.', { content_type: contentType, err: warning });
+    const { parser, warning } = createParser(body, contentType, {
+      fallbackScrapeProtocol: this.opts.fallbackScrapeProtocol,
+    });
+    if (warning)
+      this.logger.debug('Invalid content type on scrape, using fallback setting.', {
+        content_type: contentType,
+        err: warning,
+      });
     const { honorTimestamps, trackTimestampsStaleness, sampleLimit } = this.opts;
     const metadata = new Map<string, MetricMetadata>();
     const metadataOf = (name: string): MetricMetadata => {
@@ -202,7 +245,8 @@ export class ScrapeLoop {
       } else {
         const exposed = parser.labels();
         for (let i = 1; i < exposed.length; i++) {
-          if (exposed[i].name === exposed[i - 1].name) throw new ScrapeFailure(`label name "${exposed[i].name}" is not unique: invalid sample`);
+          if (exposed[i].name === exposed[i - 1].name)
+            throw new ScrapeFailure(`label name "${exposed[i].name}" is not unique: invalid sample`);
         }
         const mutated = this.mutateSampleLabels(exposed);
         if (mutated === null) {
@@ -254,11 +298,15 @@ export class ScrapeLoop {
     }
     if (duplicates > 0) {
       metrics.targetScrapesSampleDuplicateTimestampTotal.inc(duplicates);
-      this.logger.warn('Error on ingesting samples with different value but same timestamp', { num_dropped: duplicates });
+      this.logger.warn('Error on ingesting samples with different value but same timestamp', {
+        num_dropped: duplicates,
+      });
     }
     if (outOfBounds > 0) {
       metrics.targetScrapesSampleOutOfBoundsTotal.inc(outOfBounds);
-      this.logger.warn('Error on ingesting samples that are too old or are too far into the future', { num_dropped: outOfBounds });
+      this.logger.warn('Error on ingesting samples that are too old or are too far into the future', {
+        num_dropped: outOfBounds,
+      });
     }
   }
 
@@ -297,18 +345,28 @@ export class ScrapeLoop {
     for (const l of ls) if (l.name === METRIC_NAME) name = l.value;
     if (name === '') throw new ScrapeFailure('missing metric name (__name__ label)');
     const legacy = this.opts.validationScheme === 'legacy';
-    const invalid = ls.some((l) => (legacy ? (l.name === METRIC_NAME ? !isValidLegacyMetricName(l.value) : !isValidLegacyLabelName(l.name)) : l.name === ''));
+    const invalid = ls.some((l) =>
+      legacy
+        ? l.name === METRIC_NAME
+          ? !isValidLegacyMetricName(l.value)
+          : !isValidLegacyLabelName(l.name)
+        : l.name === ''
+    );
     if (invalid) throw new ScrapeFailure(`invalid metric name or label names: ${formatLabelSet(ls)}`);
     const { labelLimit, labelNameLengthLimit, labelValueLengthLimit } = this.opts;
     const metric = name.slice(0, 50);
     if (labelLimit > 0 && ls.length > labelLimit) {
       metrics.targetScrapePoolExceededLabelLimitsTotal.inc();
-      throw new ScrapeFailure(`label_limit exceeded (metric: ${metric}, number of labels: ${ls.length}, limit: ${labelLimit})`);
+      throw new ScrapeFailure(
+        `label_limit exceeded (metric: ${metric}, number of labels: ${ls.length}, limit: ${labelLimit})`
+      );
     }
     for (const l of ls) {
       if (labelNameLengthLimit > 0 && l.name.length > labelNameLengthLimit) {
         metrics.targetScrapePoolExceededLabelLimitsTotal.inc();
-        throw new ScrapeFailure(`label_name_length_limit exceeded (metric: ${metric}, label name: ${l.name.slice(0, 50)}, length: ${l.name.length}, limit: ${labelNameLengthLimit})`);
+        throw new ScrapeFailure(
+          `label_name_length_limit exceeded (metric: ${metric}, label name: ${l.name.slice(0, 50)}, length: ${l.name.length}, limit: ${labelNameLengthLimit})`
+        );
       }
       if (labelValueLengthLimit > 0 && l.value.length > labelValueLengthLimit) {
         metrics.targetScrapePoolExceededLabelLimitsTotal.inc();
@@ -371,8 +429,14 @@ export class ScrapeLoop {
   }
 }
 
-function formatSeconds(ms: number): string {
-  return `${ms / 1000}s`;
+/** Go's time.Duration String() for whole milliseconds ("15s", "1m0s", "100ms"), as Prometheus labels intervals. */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const sec = (ms % 60_000) / 1000;
+  return `${h > 0 ? `${h}h` : ''}${h > 0 || m > 0 ? `${m}m` : ''}${sec}s`;
 }
 
 function formatLabelSet(ls: Labels): string {

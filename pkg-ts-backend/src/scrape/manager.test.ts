@@ -49,7 +49,13 @@ const TEXT = { 'content-type': 'text/plain; version=0.0.4' };
 
 function config(jobs: string[]) {
   return parseConfig(
-    'scrape_configs:\n' + jobs.map((j) => `  - job_name: ${j}\n    scrape_interval: 100ms\n    scrape_timeout: 80ms\n    relabel_configs:\n      - {source_labels: [drop], regex: yes, action: drop}\n`).join(''),
+    'scrape_configs:\n' +
+      jobs
+        .map(
+          (j) =>
+            `  - job_name: ${j}\n    scrape_interval: 100ms\n    scrape_timeout: 80ms\n    relabel_configs:\n      - {source_labels: [drop], regex: yes, action: drop}\n`
+        )
+        .join(''),
     'test.yml'
   );
 }
@@ -81,7 +87,11 @@ describe('ScrapeManager', () => {
           [
             {
               source: 'static/0',
-              targets: [labelsFromRecord({ __address__: fast }), labelsFromRecord({ __address__: slow }), labelsFromRecord({ __address__: 'x:1', drop: 'yes' })],
+              targets: [
+                labelsFromRecord({ __address__: fast }),
+                labelsFromRecord({ __address__: slow }),
+                labelsFromRecord({ __address__: 'x:1', drop: 'yes' }),
+              ],
               labels: labelsFromRecord({ env: 'test' }),
             },
           ],
@@ -99,7 +109,13 @@ describe('ScrapeManager', () => {
     const active = mgr.activeTargets();
     expect(active).toHaveLength(2);
     const fastInfo = active.find((t) => t.scrapeUrl === `http://${fast}/metrics`);
-    expect(fastInfo).toMatchObject({ health: 'up', lastError: '', scrapePool: 'a', scrapeInterval: '100ms', scrapeTimeout: '80ms' });
+    expect(fastInfo).toMatchObject({
+      health: 'up',
+      lastError: '',
+      scrapePool: 'a',
+      scrapeInterval: '100ms',
+      scrapeTimeout: '80ms',
+    });
     expect(fastInfo?.lastScrape).toBeGreaterThan(0);
     expect(labelsToRecord(fastInfo?.labels ?? [])).toEqual({ env: 'test', instance: fast, job: 'a' });
     const slowInfo = active.find((t) => t.scrapeUrl === `http://${slow}/metrics`);
@@ -110,7 +126,20 @@ describe('ScrapeManager', () => {
     expect(mgr.targetMetadata().find((e) => e.metric === 'm')).toMatchObject({ type: 'gauge', help: 'A metric.' });
 
     // The fast target disappears from discovery: its series go stale.
-    mgr.onTargetGroups(new Map([['a', [{ source: 'static/0', targets: [labelsFromRecord({ __address__: slow })], labels: labelsFromRecord({ env: 'test' }) }]]]));
+    mgr.onTargetGroups(
+      new Map([
+        [
+          'a',
+          [
+            {
+              source: 'static/0',
+              targets: [labelsFromRecord({ __address__: slow })],
+              labels: labelsFromRecord({ env: 'test' }),
+            },
+          ],
+        ],
+      ])
+    );
     await mgr.settled();
     expect(isStaleNaN(storage.values(`m{env="test", instance="${fast}", job="a"}`).at(-1) as number)).toBe(true);
     expect(isStaleNaN(storage.values(upFast).at(-1) as number)).toBe(true);
@@ -132,11 +161,16 @@ describe('ScrapeManager', () => {
     });
     const storage = new RecordingStorage();
     const mgr = new ScrapeManager(storage, { logger });
-    mgr.onTargetGroups(new Map([['b', [{ source: 's', targets: [labelsFromRecord({ __address__: target })], labels: [] }]]]));
+    mgr.onTargetGroups(
+      new Map([['b', [{ source: 's', targets: [labelsFromRecord({ __address__: target })], labels: [] }]]])
+    );
     mgr.applyConfig(config(['b']));
     await mgr.settled();
     await waitFor(() => hits >= 2);
-    const reloaded = parseConfig(`scrape_configs:\n  - job_name: b\n    scrape_interval: 50ms\n    scrape_timeout: 40ms\n`, 'test.yml');
+    const reloaded = parseConfig(
+      `scrape_configs:\n  - job_name: b\n    scrape_interval: 50ms\n    scrape_timeout: 40ms\n`,
+      'test.yml'
+    );
     mgr.applyConfig(reloaded);
     await mgr.settled();
     expect(mgr.activeTargets()[0].scrapeInterval).toBe('50ms');

@@ -37,7 +37,9 @@ export class ScrapeManager {
   }
 
   private enqueue(work: () => Promise<void>): void {
-    this.pending = this.pending.then(work).catch((e: unknown) => this.logger.error('Scrape manager update failed', { err: e as Error }));
+    this.pending = this.pending
+      .then(work)
+      .catch((e: unknown) => this.logger.error('Scrape manager update failed', { err: e as Error }));
   }
 
   /** Resolves when every change queued so far has taken effect (tests and reload handlers wait on it). */
@@ -58,10 +60,22 @@ export class ScrapeManager {
       for (const [name, sc] of wanted) {
         const pool = this.poolsByName.get(name);
         if (pool) {
-          work.push(pool.reload(sc));
+          work.push(
+            pool
+              .reload(sc)
+              .catch((e: unknown) =>
+                this.logger.error('error reloading scrape pool', { err: e as Error, scrape_pool: name })
+              )
+          );
           continue;
         }
-        const created = new ScrapePool(sc, this.appendable, this.logger.child({ scrape_pool: name }), this.offsetSeed);
+        let created: ScrapePool;
+        try {
+          created = new ScrapePool(sc, this.appendable, this.logger.child({ scrape_pool: name }), this.offsetSeed);
+        } catch (e) {
+          this.logger.error('error creating new scrape pool', { err: e as Error, scrape_pool: name });
+          continue;
+        }
         this.poolsByName.set(name, created);
         work.push(created.sync(this.groups.get(name) ?? []));
       }
@@ -109,7 +123,8 @@ export class ScrapeManager {
     const out: TargetMetadataEntry[] = [];
     for (const pool of this.sortedPools()) {
       for (const loop of pool.loopList()) {
-        for (const [metric, m] of loop.cache.metadata()) out.push({ target: loop.target.labels, metric, type: m.type, help: m.help, unit: m.unit });
+        for (const [metric, m] of loop.cache.metadata())
+          out.push({ target: loop.target.labels, metric, type: m.type, help: m.help, unit: m.unit });
       }
     }
     return out;
@@ -121,7 +136,8 @@ export class ScrapeManager {
     for (const e of this.targetMetadata()) {
       let list = out.get(e.metric);
       if (!list) out.set(e.metric, (list = []));
-      if (!list.some((m) => m.type === e.type && m.help === e.help && m.unit === e.unit)) list.push({ type: e.type, help: e.help, unit: e.unit });
+      if (!list.some((m) => m.type === e.type && m.help === e.help && m.unit === e.unit))
+        list.push({ type: e.type, help: e.help, unit: e.unit });
     }
     return out;
   }

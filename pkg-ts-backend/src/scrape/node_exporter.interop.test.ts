@@ -48,7 +48,13 @@ function get(url: string): Promise<{ status: number; contentType: string; body: 
       .get(url, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString() }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks).toString(),
+          })
+        );
       })
       .on('error', reject);
   });
@@ -82,8 +88,12 @@ afterAll(() => {
 test('scrapes node exporter successfully and stores what it exposes', async () => {
   const storage = new RecordingStorage();
   const mgr = new ScrapeManager(storage, { logger: createLogger({ level: 'error', write: () => undefined }) });
-  mgr.applyConfig(parseConfig('scrape_configs:\n  - job_name: node\n    scrape_interval: 1s\n    scrape_timeout: 1s\n', 'interop.yml'));
-  mgr.onTargetGroups(new Map([['node', [{ source: 'static/0', targets: [labelsFromRecord({ __address__: address })], labels: [] }]]]));
+  mgr.applyConfig(
+    parseConfig('scrape_configs:\n  - job_name: node\n    scrape_interval: 1s\n    scrape_timeout: 1s\n', 'interop.yml')
+  );
+  mgr.onTargetGroups(
+    new Map([['node', [{ source: 'static/0', targets: [labelsFromRecord({ __address__: address })], labels: [] }]]])
+  );
   const up = `up{instance="${address}", job="node"}`;
   const until = Date.now() + 20000;
   while (storage.samples.filter((s) => s.series === up).length < 2 && Date.now() < until) await sleep(100);
@@ -98,7 +108,10 @@ test('scrapes node exporter successfully and stores what it exposes', async () =
   const parsed = parseExposition(direct.body, direct.contentType);
   const firstScrapeT = ups[0].t;
   const stored = new Set(storage.samples.filter((s) => s.t === firstScrapeT).map((s) => s.series));
-  const scraped = storage.samples.find((s) => s.series === `scrape_samples_scraped{instance="${address}", job="node"}` && s.t === firstScrapeT)?.v ?? 0;
+  const scraped =
+    storage.samples.find(
+      (s) => s.series === `scrape_samples_scraped{instance="${address}", job="node"}` && s.t === firstScrapeT
+    )?.v ?? 0;
   expect(scraped).toBeGreaterThan(100);
   const stableNames = ['node_cpu_seconds_total', 'node_memory_MemTotal_bytes', 'node_exporter_build_info'];
   for (let i = 0; i < parsed.length; i++) {
@@ -111,6 +124,10 @@ test('scrapes node exporter successfully and stores what it exposes', async () =
     });
     expect(stored.has(formatLabels(withTarget))).toBe(true);
   }
-  const memTotal = storage.samples.find((s) => s.series === `node_memory_MemTotal_bytes{instance="${address}", job="node"}`);
-  expect(memTotal?.v).toBe(parsed.values[parsed.labels.findIndex((ls) => ls.some((l) => l.value === 'node_memory_MemTotal_bytes'))]);
+  const memTotal = storage.samples.find(
+    (s) => s.series === `node_memory_MemTotal_bytes{instance="${address}", job="node"}`
+  );
+  expect(memTotal?.v).toBe(
+    parsed.values[parsed.labels.findIndex((ls) => ls.some((l) => l.value === 'node_memory_MemTotal_bytes'))]
+  );
 }, 40000);

@@ -48,7 +48,15 @@ function globalURL(url: string): string {
 
 /** A stable text of everything in a scrape config that affects its loops (regexes by source). */
 export function scrapeConfigFingerprint(cfg: ScrapeConfig): string {
-  return JSON.stringify(cfg, (k, v: unknown) => (v !== null && typeof v === 'object' && 'source' in v && typeof (v as { source: unknown }).source === 'string' && k === 'regex' ? (v as { source: string }).source : v));
+  return JSON.stringify(cfg, (k, v: unknown) =>
+    v !== null &&
+    typeof v === 'object' &&
+    'source' in v &&
+    typeof (v as { source: unknown }).source === 'string' &&
+    k === 'regex'
+      ? (v as { source: string }).source
+      : v
+  );
 }
 
 export class ScrapePool {
@@ -74,7 +82,12 @@ export class ScrapePool {
 
   private newClient(): ScrapeClient {
     const c = this.cfg;
-    return new ScrapeClient(c.httpClient, acceptHeader(c.scrapeProtocols, c.metricNameValidationScheme), c.enableCompression, c.bodySizeLimit);
+    return new ScrapeClient(
+      c.httpClient,
+      acceptHeader(c.scrapeProtocols, c.metricNameValidationScheme),
+      c.enableCompression,
+      c.bodySizeLimit
+    );
   }
 
   private newLoop(target: ResolvedTarget, previous?: ScrapeLoop): ScrapeLoop {
@@ -156,13 +169,22 @@ export class ScrapePool {
     const fingerprint = scrapeConfigFingerprint(cfg);
     if (fingerprint === this.fingerprint) return;
     metrics.targetScrapePoolReloadsTotal.inc();
+    // Build the new client first: if its files cannot be read, the running loops stay as they are.
+    const previousCfg = this.cfg;
+    this.cfg = cfg;
+    let client: ScrapeClient;
+    try {
+      client = this.newClient();
+    } catch (e) {
+      this.cfg = previousCfg;
+      throw e;
+    }
     const old = this.loops;
     this.loops = new Map();
     await Promise.all([...old.values()].map((l) => l.stop(false)));
     this.client.close();
-    this.cfg = cfg;
     this.fingerprint = fingerprint;
-    this.client = this.newClient();
+    this.client = client;
     const wanted = this.resolve(this.groups);
     // Targets that survive the new relabeling keep their caches (no spurious new series).
     this.startLoops(wanted, old);

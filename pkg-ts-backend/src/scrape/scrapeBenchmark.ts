@@ -48,10 +48,18 @@ export async function benchmarkScrapes(series: number, scrapes: number): Promise
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  const cfg = parseConfig('scrape_configs:\n  - job_name: bench\n    scrape_timeout: 10s\n    scrape_interval: 15s\n    enable_compression: false\n', 'bench.yml').scrapeConfigs[0];
+  const cfg = parseConfig(
+    'scrape_configs:\n  - job_name: bench\n    scrape_timeout: 10s\n    scrape_interval: 15s\n    enable_compression: false\n',
+    'bench.yml'
+  ).scrapeConfigs[0];
   const r = populateTarget([], labelsFromRecord({ __address__: `127.0.0.1:${port}` }), cfg);
   if (r.kind !== 'target') throw new Error(`bad benchmark target: ${r.kind}`);
-  const client = new ScrapeClient(cfg.httpClient, acceptHeader(cfg.scrapeProtocols, cfg.metricNameValidationScheme), cfg.enableCompression, cfg.bodySizeLimit);
+  const client = new ScrapeClient(
+    cfg.httpClient,
+    acceptHeader(cfg.scrapeProtocols, cfg.metricNameValidationScheme),
+    cfg.enableCompression,
+    cfg.bodySizeLimit
+  );
   const storage = new CountingAppendable();
   const loop = new ScrapeLoop(
     r.target,
@@ -107,7 +115,9 @@ if (require.main === module) {
     (r) => {
       process.stdout.write(`samples per scrape: ${r.samplesPerScrape}\n`);
       process.stdout.write(`first scrape (all series new): ${r.firstScrapeCpuSeconds.toFixed(3)} CPU s\n`);
-      process.stdout.write(`steady state: ${r.cpuSecondsPerMillionSamples.toFixed(3)} CPU s per million samples (${(1 / r.cpuSecondsPerMillionSamples).toFixed(2)} M samples per CPU-second)\n`);
+      process.stdout.write(
+        `steady state: ${r.cpuSecondsPerMillionSamples.toFixed(3)} CPU s per million samples (${(1 / r.cpuSecondsPerMillionSamples).toFixed(2)} M samples per CPU-second)\n`
+      );
     },
     (e: unknown) => {
       process.stderr.write(`${(e as Error).message}\n`);

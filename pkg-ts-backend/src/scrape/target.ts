@@ -33,7 +33,10 @@ export interface ResolvedTarget {
   key: string;
 }
 
-export type PopulateResult = { kind: 'target'; target: ResolvedTarget } | { kind: 'dropped'; discoveredLabels: Labels } | { kind: 'error'; discoveredLabels: Labels; error: string };
+export type PopulateResult =
+  | { kind: 'target'; target: ResolvedTarget }
+  | { kind: 'dropped'; discoveredLabels: Labels }
+  | { kind: 'error'; discoveredLabels: Labels; error: string };
 
 /** Mirrors Prometheus's PopulateLabels for one discovered target. */
 export function populateTarget(groupLabels: Labels, targetLabels: Labels, cfg: ScrapeConfig): PopulateResult {
@@ -48,7 +51,8 @@ export function populateTarget(groupLabels: Labels, targetLabels: Labels, cfg: S
   setDefault(SCRAPE_TIMEOUT_LABEL, formatDuration(cfg.scrapeTimeoutMs));
   setDefault(METRICS_PATH_LABEL, cfg.metricsPath);
   setDefault(SCHEME_LABEL, cfg.scheme);
-  for (const [name, values] of Object.entries(cfg.params)) if (values.length > 0) setDefault(PARAM_LABEL_PREFIX + name, values[0]);
+  for (const [name, values] of Object.entries(cfg.params))
+    if (values.length > 0) setDefault(PARAM_LABEL_PREFIX + name, values[0]);
   const discoveredLabels = toLabels(m);
 
   const relabeled = relabel(discoveredLabels, cfg.relabelConfigs);
@@ -75,18 +79,33 @@ export function populateTarget(groupLabels: Labels, targetLabels: Labels, cfg: S
   }
   if (intervalMs === 0) return fail('scrape interval cannot be 0');
   if (timeoutMs === 0) return fail('scrape timeout cannot be 0');
-  if (timeoutMs > intervalMs) return fail(`scrape timeout cannot be greater than scrape interval ("${formatDuration(timeoutMs)}" > "${formatDuration(intervalMs)}")`);
+  if (timeoutMs > intervalMs)
+    return fail(
+      `scrape timeout cannot be greater than scrape interval ("${formatDuration(timeoutMs)}" > "${formatDuration(intervalMs)}")`
+    );
 
   if (!out.get('instance')) out.set('instance', address);
   const internalLabels = toLabels(out);
   const labels: Label[] = [];
   for (const l of internalLabels) {
     if (l.name.startsWith(RESERVED_LABEL_PREFIX)) continue;
-    if (cfg.metricNameValidationScheme === 'legacy' && !isValidLegacyLabelName(l.name)) return fail(`"${l.name}" is not a valid label name`);
+    if (cfg.metricNameValidationScheme === 'legacy' && !isValidLegacyLabelName(l.name))
+      return fail(`"${l.name}" is not a valid label name`);
     labels.push(l);
   }
   const url = targetURL(out, cfg);
-  return { kind: 'target', target: { discoveredLabels, internalLabels, labels, url, intervalMs, timeoutMs, key: labelsKey(labels) + '\xff' + url } };
+  return {
+    kind: 'target',
+    target: {
+      discoveredLabels,
+      internalLabels,
+      labels,
+      url,
+      intervalMs,
+      timeoutMs,
+      key: labelsKey(labels) + '\xff' + url,
+    },
+  };
 }
 
 function toLabels(m: Map<string, string>): Labels {
@@ -107,7 +126,8 @@ function targetURL(ls: Map<string, string>, cfg: ScrapeConfig): string {
     params.append(param, value);
     for (const v of rest) params.append(param, v);
   }
-  for (const [name, values] of Object.entries(cfg.params)) if (!overridden.has(name)) for (const v of values) params.append(name, v);
+  for (const [name, values] of Object.entries(cfg.params))
+    if (!overridden.has(name)) for (const v of values) params.append(name, v);
   const query = params.toString();
   const scheme = ls.get(SCHEME_LABEL) || cfg.scheme;
   const path = ls.get(METRICS_PATH_LABEL) ?? cfg.metricsPath;

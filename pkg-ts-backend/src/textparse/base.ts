@@ -97,7 +97,8 @@ export abstract class TextParserBase implements ExpositionParser {
     const src = this.src;
     const o = this.exemplarOffsets;
     const labels: Label[] = [];
-    for (let i = 0; i < o.length; i += 4) labels.push({ name: src.slice(o[i], o[i + 1]), value: unescapeLabelValue(src, o[i + 2], o[i + 3]) });
+    for (let i = 0; i < o.length; i += 4)
+      labels.push({ name: src.slice(o[i], o[i + 1]), value: unescapeLabelValue(src, o[i + 2], o[i + 3]) });
     const ex: Exemplar = { labels: labels.sort(byName), value: this.exemplarValue };
     if (!Number.isNaN(this.exemplarTimestamp)) ex.timestamp = this.exemplarTimestamp;
     return ex;
@@ -165,7 +166,10 @@ export abstract class TextParserBase implements ExpositionParser {
   /** Reads the float token [start, end) or fails with Prometheus's message. */
   protected readFloat(start: number, end: number): number {
     const v = parseFloatToken(this.src, start, end);
-    if (v === undefined) this.fail(`${floatErrorMessage(this.src.slice(start, end))} while parsing: ${quote(this.src.slice(this.entryStart, end))}`);
+    if (v === undefined)
+      this.fail(
+        `${floatErrorMessage(this.src.slice(start, end))} while parsing: ${quote(this.src.slice(this.entryStart, end))}`
+      );
     return Number.isNaN(v) ? NORMAL_NAN : v;
   }
 
@@ -223,7 +227,8 @@ export abstract class TextParserBase implements ExpositionParser {
       if (quoted && (c === CH_COMMA || c === CH_RBRACE)) {
         // A lone quoted string is the metric name (the UTF-8 form `{"my.metric", a="b"}`).
         if (exemplar) return this.failAt('expected label name', i);
-        if (out[0] !== -1) this.fail(`metric name already set while parsing: ${quote(src.slice(this.entryStart, i + 1))}`);
+        if (out[0] !== -1)
+          this.fail(`metric name already set while parsing: ${quote(src.slice(this.entryStart, i + 1))}`);
         out[0] = nameStart;
         out[1] = nameEnd;
         this.pos = i + 1;

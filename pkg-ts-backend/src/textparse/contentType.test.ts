@@ -9,10 +9,18 @@ describe('selectFormat', () => {
   });
 
   test('missing or unknown types fail unless a fallback is configured', () => {
-    expect(() => selectFormat('')).toThrow('non-compliant scrape target sending blank Content-Type and no fallback_scrape_protocol specified for target');
-    expect(() => selectFormat('application/json')).toThrow('received unsupported Content-Type "application/json" and no fallback_scrape_protocol specified for target');
-    expect(() => selectFormat('garbage')).toThrow('cannot parse Content-Type "garbage" and no fallback_scrape_protocol for target');
-    expect(() => selectFormat('application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily')).toThrow('received unsupported Content-Type');
+    expect(() => selectFormat('')).toThrow(
+      'non-compliant scrape target sending blank Content-Type and no fallback_scrape_protocol specified for target'
+    );
+    expect(() => selectFormat('application/json')).toThrow(
+      'received unsupported Content-Type "application/json" and no fallback_scrape_protocol specified for target'
+    );
+    expect(() => selectFormat('garbage')).toThrow(
+      'cannot parse Content-Type "garbage" and no fallback_scrape_protocol for target'
+    );
+    expect(() => selectFormat('application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily')).toThrow(
+      'received unsupported Content-Type'
+    );
     const viaFallback = selectFormat('', 'PrometheusText0.0.4');
     expect(viaFallback.format).toBe('prometheus-text');
     expect(viaFallback.warning).toMatch(/using fallback_scrape_protocol "text\/plain"/);

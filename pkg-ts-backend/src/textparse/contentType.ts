@@ -35,17 +35,32 @@ export function selectFormat(contentType: string, fallback?: string): FormatChoi
     return { format, warning };
   };
   if (contentType.trim() === '') {
-    if (!fallbackType) throw new ParseError('non-compliant scrape target sending blank Content-Type and no fallback_scrape_protocol specified for target');
-    return useFallback(`non-compliant scrape target sending blank Content-Type, using fallback_scrape_protocol ${quote(fallbackType)}`);
+    if (!fallbackType)
+      throw new ParseError(
+        'non-compliant scrape target sending blank Content-Type and no fallback_scrape_protocol specified for target'
+      );
+    return useFallback(
+      `non-compliant scrape target sending blank Content-Type, using fallback_scrape_protocol ${quote(fallbackType)}`
+    );
   }
   const semi = contentType.indexOf(';');
   const mediaType = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
   if (!MEDIA_TYPE.test(mediaType)) {
-    if (!fallbackType) throw new ParseError(`cannot parse Content-Type ${quote(contentType)} and no fallback_scrape_protocol for target`);
-    return useFallback(`could not parse received Content-Type ${quote(contentType)}, using fallback_scrape_protocol ${quote(fallbackType)}`);
+    if (!fallbackType)
+      throw new ParseError(
+        `cannot parse Content-Type ${quote(contentType)} and no fallback_scrape_protocol for target`
+      );
+    return useFallback(
+      `could not parse received Content-Type ${quote(contentType)}, using fallback_scrape_protocol ${quote(fallbackType)}`
+    );
   }
   const format = formatOf(mediaType);
   if (format) return { format };
-  if (!fallbackType) throw new ParseError(`received unsupported Content-Type ${quote(contentType)} and no fallback_scrape_protocol specified for target`);
-  return useFallback(`received unsupported Content-Type ${quote(contentType)}, using fallback_scrape_protocol ${quote(fallbackType)}`);
+  if (!fallbackType)
+    throw new ParseError(
+      `received unsupported Content-Type ${quote(contentType)} and no fallback_scrape_protocol specified for target`
+    );
+  return useFallback(
+    `received unsupported Content-Type ${quote(contentType)}, using fallback_scrape_protocol ${quote(fallbackType)}`
+  );
 }

@@ -35,7 +35,9 @@ export function createParser(body: Buffer | string, contentType: string, opts: P
 export function parserFor(format: ExpositionFormat, body: Buffer | string, opts: ParseOptions = {}): ExpositionParser {
   const validUtf8 = typeof body === 'string' || isUtf8(body);
   const src = typeof body === 'string' ? body : body.toString('utf8');
-  return format === 'openmetrics' ? new OpenMetricsParser(src, validUtf8, { skipCreatedSeries: opts.skipCreatedSeries }) : new PromTextParser(src, validUtf8);
+  return format === 'openmetrics'
+    ? new OpenMetricsParser(src, validUtf8, { skipCreatedSeries: opts.skipCreatedSeries })
+    : new PromTextParser(src, validUtf8);
 }
 
 /** A whole exposition, one column per field; sample i is (series[i], labels[i], values[i], timestamps[i]). */
@@ -97,7 +99,17 @@ export function parseExposition(body: Buffer | string, contentType: string, opts
         break;
     }
   }
-  return { format: parser.format, length: n, series, labels, values: values.subarray(0, n), timestamps: timestamps.subarray(0, n), exemplars, metadata, warning };
+  return {
+    format: parser.format,
+    length: n,
+    series,
+    labels,
+    values: values.subarray(0, n),
+    timestamps: timestamps.subarray(0, n),
+    exemplars,
+    metadata,
+    warning,
+  };
 }
 
 function grow(a: Float64Array): Float64Array<ArrayBuffer> {

@@ -33,7 +33,11 @@ describe('OpenMetrics 1.0', () => {
     expect(p.length).toBe(8);
     expect(labelsToRecord(p.labels[0])).toEqual({ __name__: 'requests_total', path: '/' });
     expect(p.timestamps[0]).toBe(1520879607789);
-    expect(p.exemplars.get(0)).toEqual({ labels: [{ name: 'trace_id', value: 'abc' }], value: 1.5, timestamp: 1520879607500 });
+    expect(p.exemplars.get(0)).toEqual({
+      labels: [{ name: 'trace_id', value: 'abc' }],
+      value: 1.5,
+      timestamp: 1520879607500,
+    });
     expect(p.exemplars.get(2)).toEqual({ labels: [{ name: 'id', value: 'x' }], value: 0.05 });
     expect(p.metadata.get('requests')).toEqual({ type: 'counter', help: 'Requests "served".\nSecond line.', unit: '' });
     expect(p.metadata.get('requests_seconds')?.unit).toBe('seconds');

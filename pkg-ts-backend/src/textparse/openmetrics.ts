@@ -1,7 +1,18 @@
 // OpenMetrics 1.0 text: single spaces between tokens, no blank or free comment lines, timestamps
 // in (float) seconds, optional exemplars after ` # `, and a mandatory final `# EOF`.
 import { TextParserBase } from './base';
-import { CH_HASH, CH_LBRACE, CH_LF, CH_QUOTE, CH_SPACE, isMetricNameChar, isMetricNameStart, quote, unescapeHelp, unescapeLabelValue } from './scan';
+import {
+  CH_HASH,
+  CH_LBRACE,
+  CH_LF,
+  CH_QUOTE,
+  CH_SPACE,
+  isMetricNameChar,
+  isMetricNameStart,
+  quote,
+  unescapeHelp,
+  unescapeLabelValue,
+} from './scan';
 import { Entry, EntryKind, MetricType } from './types';
 
 const OM_TYPES: Record<string, MetricType> = {
@@ -16,7 +27,12 @@ const OM_TYPES: Record<string, MetricType> = {
 };
 
 /** Families whose `<name>_created` sample is a creation time rather than a series of its own. */
-const CREATED_FAMILIES: ReadonlySet<MetricType> = new Set<MetricType>(['counter', 'histogram', 'gaugehistogram', 'summary']);
+const CREATED_FAMILIES: ReadonlySet<MetricType> = new Set<MetricType>([
+  'counter',
+  'histogram',
+  'gaugehistogram',
+  'summary',
+]);
 
 const NO_EOF = 'data does not end with # EOF';
 
@@ -54,7 +70,13 @@ export class OpenMetricsParser extends TextParserBase {
           this.pos = n;
           return Entry.End;
         }
-        const kind = src.startsWith('# HELP ', i) ? Entry.Help : src.startsWith('# TYPE ', i) ? Entry.Type : src.startsWith('# UNIT ', i) ? Entry.Unit : undefined;
+        const kind = src.startsWith('# HELP ', i)
+          ? Entry.Help
+          : src.startsWith('# TYPE ', i)
+            ? Entry.Type
+            : src.startsWith('# UNIT ', i)
+              ? Entry.Unit
+              : undefined;
         if (kind === undefined) return this.failAt('expected a valid start token', i);
         return this.readMetadata(kind, i + 7);
       }
@@ -88,7 +110,11 @@ export class OpenMetricsParser extends TextParserBase {
     if (!CREATED_FAMILIES.has(this.familyType)) return false;
     const start = this.offsets[0];
     const family = this.familyName;
-    return this.offsets[1] - start === family.length + 8 && this.src.startsWith(family, start) && this.src.startsWith('_created', start + family.length);
+    return (
+      this.offsets[1] - start === family.length + 8 &&
+      this.src.startsWith(family, start) &&
+      this.src.startsWith('_created', start + family.length)
+    );
   }
 
   private readMetadata(kind: EntryKind, at: number): EntryKind {
@@ -179,7 +205,8 @@ export class OpenMetricsParser extends TextParserBase {
     const src = this.src;
     if (!src.startsWith('# {', at)) return this.failAt('expected exemplar labels', at);
     const name = this.metricName();
-    if (!name.endsWith('_total') && !name.endsWith('_bucket')) this.fail(`metric name ${name} does not support exemplars`);
+    if (!name.endsWith('_total') && !name.endsWith('_bucket'))
+      this.fail(`metric name ${name} does not support exemplars`);
     const eo = this.exemplarOffsets;
     eo.length = 0;
     this.pos = at + 3;

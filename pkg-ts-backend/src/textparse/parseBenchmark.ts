@@ -55,7 +55,8 @@ type Mode = 'keys' | 'labels' | 'columns';
 
 /** One pass; returns the number of samples seen (so the work cannot be optimised away). */
 function runOnce(mode: Mode, format: ExpositionFormat, body: Buffer): number {
-  if (mode === 'columns') return parseExposition(body, format === 'openmetrics' ? 'application/openmetrics-text' : 'text/plain').length;
+  if (mode === 'columns')
+    return parseExposition(body, format === 'openmetrics' ? 'application/openmetrics-text' : 'text/plain').length;
   const p = parserFor(format, body);
   let n = 0;
   let checksum = 0;
@@ -77,9 +78,15 @@ export interface BenchResult {
   msPerParse: number;
 }
 
-export function benchmarkParsers(series: number, rounds: number): { samples: number; bytes: number; results: BenchResult[] } {
+export function benchmarkParsers(
+  series: number,
+  rounds: number
+): { samples: number; bytes: number; results: BenchResult[] } {
   const expo = syntheticExposition(series);
-  const bodies: Record<ExpositionFormat, Buffer> = { 'prometheus-text': Buffer.from(expo.text), openmetrics: Buffer.from(expo.openMetrics) };
+  const bodies: Record<ExpositionFormat, Buffer> = {
+    'prometheus-text': Buffer.from(expo.text),
+    openmetrics: Buffer.from(expo.openMetrics),
+  };
   const results: BenchResult[] = [];
   for (const format of ['prometheus-text', 'openmetrics'] as const) {
     for (const mode of ['keys', 'labels', 'columns'] as const) {
@@ -106,9 +113,15 @@ if (require.main === module) {
   const series = argValue('--series', 100_000);
   const rounds = argValue('--rounds', 10);
   const { samples, bytes, results } = benchmarkParsers(series, rounds);
-  process.stdout.write(`exposition: ${samples} samples, ${(bytes / 1e6).toFixed(1)} MB (text format), ${rounds} rounds each\n`);
-  process.stdout.write('mode: keys = series text + value (scrape cache hit); labels = full label sets (cache miss); columns = parseExposition\n');
+  process.stdout.write(
+    `exposition: ${samples} samples, ${(bytes / 1e6).toFixed(1)} MB (text format), ${rounds} rounds each\n`
+  );
+  process.stdout.write(
+    'mode: keys = series text + value (scrape cache hit); labels = full label sets (cache miss); columns = parseExposition\n'
+  );
   for (const r of results) {
-    process.stdout.write(`${r.format.padEnd(16)} ${r.mode.padEnd(8)} ${(r.samplesPerSecond / 1e6).toFixed(2).padStart(6)} M samples per CPU-second  ${r.msPerParse.toFixed(1).padStart(8)} CPU ms/parse\n`);
+    process.stdout.write(
+      `${r.format.padEnd(16)} ${r.mode.padEnd(8)} ${(r.samplesPerSecond / 1e6).toFixed(2).padStart(6)} M samples per CPU-second  ${r.msPerParse.toFixed(1).padStart(8)} CPU ms/parse\n`
+    );
   }
 }

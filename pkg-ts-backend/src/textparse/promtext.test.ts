@@ -11,7 +11,8 @@ function parse(body: string) {
 function rows(body: string) {
   const p = parse(body);
   const out: Array<{ labels: Record<string, string>; value: number; ts: number }> = [];
-  for (let i = 0; i < p.length; i++) out.push({ labels: labelsToRecord(p.labels[i]), value: p.values[i], ts: p.timestamps[i] });
+  for (let i = 0; i < p.length; i++)
+    out.push({ labels: labelsToRecord(p.labels[i]), value: p.values[i], ts: p.timestamps[i] });
   return out;
 }
 
@@ -40,7 +41,11 @@ describe('Prometheus text format', () => {
     expect(Number.isNaN(p.timestamps[0])).toBe(true);
     expect(p.values[5]).toBe(-Infinity);
     expect(p.series[3]).toBe('http_requests_total{method="post",code="200"}');
-    expect(p.metadata.get('go_gc_duration_seconds')).toEqual({ type: 'summary', help: 'A summary of the GC invocation durations.', unit: '' });
+    expect(p.metadata.get('go_gc_duration_seconds')).toEqual({
+      type: 'summary',
+      help: 'A summary of the GC invocation durations.',
+      unit: '',
+    });
   });
 
   test('untyped becomes unknown; help escapes \\\\ and \\n only', () => {
@@ -81,7 +86,8 @@ describe('Prometheus text format', () => {
   });
 
   test('histogram le values are normalised like Prometheus 3', () => {
-    const body = '# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="0.5"} 0\nh_bucket{le="1e6"} 2\nh_bucket{le="+Inf"} 3\nh_sum 2\nh_count 3\nother_bucket{le="1"} 1\n';
+    const body =
+      '# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="0.5"} 0\nh_bucket{le="1e6"} 2\nh_bucket{le="+Inf"} 3\nh_sum 2\nh_count 3\nother_bucket{le="1"} 1\n';
     const r = rows(body);
     expect(r.slice(0, 4).map((x) => x.labels.le)).toEqual(['1.0', '0.5', '1e+06', '+Inf']);
     expect(r[6].labels.le).toBe('1');
@@ -107,7 +113,9 @@ describe('Prometheus text format', () => {
   });
 
   test('invalid UTF-8 in a label value fails; valid multi-byte text passes', () => {
-    expect(() => parseExposition(Buffer.from([...Buffer.from('a{b="'), 0xff, ...Buffer.from('"} 1\n')]), TEXT)).toThrow('invalid UTF-8 label value');
+    expect(() => parseExposition(Buffer.from([...Buffer.from('a{b="'), 0xff, ...Buffer.from('"} 1\n')]), TEXT)).toThrow(
+      'invalid UTF-8 label value'
+    );
     expect(rows('a{b="日本"} 1\n')[0].labels.b).toBe('日本');
   });
 

@@ -102,7 +102,8 @@ export class PromTextParser extends TextParserBase {
     if (c === CH_MINUS) j++;
     const digitsStart = j;
     while (j < n && isDigit(src.charCodeAt(j))) j++;
-    if (j === digitsStart || (j < n && !isBlank((c = src.charCodeAt(j))) && c !== CH_LF)) return this.failAt('expected timestamp or new record', i);
+    if (j === digitsStart || (j < n && !isBlank((c = src.charCodeAt(j))) && c !== CH_LF))
+      return this.failAt('expected timestamp or new record', i);
     this.sampleTimestamp = Number(src.slice(i, j));
     this.pos = j;
     this.skipBlanks();

@@ -2,7 +2,8 @@
 import type { Labels } from '../model/labels';
 
 /** Metric family types as Prometheus reports them in its metadata API (text `untyped` becomes `unknown`). */
-export type MetricType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown';
+export type MetricType =
+  'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown';
 
 export interface MetricMetadata {
   type: MetricType;

@@ -31,16 +31,32 @@ function gauge<L extends string = never>(name: string, help: string, labelNames:
 }
 
 // --- build and lifecycle -------------------------------------------------------------------
-export const buildInfo = gauge('flint_build_info', 'A metric with a constant 1 value labeled by version, revision, branch and goversion from which flint was built.', [
-  'version',
-  'revision',
-  'branch',
-  'goversion',
-]);
-buildInfo.set({ version: BUILD_INFO.version, revision: BUILD_INFO.revision, branch: BUILD_INFO.branch, goversion: BUILD_INFO.goVersion }, 1);
-export const ready = gauge('flint_ready', 'Whether flint startup was fully completed and the server is ready for normal operation.');
-export const configLastReloadSuccessful = gauge('flint_config_last_reload_successful', 'Whether the last configuration reload attempt was successful.');
-export const configLastReloadSuccessTimestampSeconds = gauge('flint_config_last_reload_success_timestamp_seconds', 'Timestamp of the last successful configuration reload.');
+export const buildInfo = gauge(
+  'flint_build_info',
+  'A metric with a constant 1 value labeled by version, revision, branch and goversion from which flint was built.',
+  ['version', 'revision', 'branch', 'goversion']
+);
+buildInfo.set(
+  {
+    version: BUILD_INFO.version,
+    revision: BUILD_INFO.revision,
+    branch: BUILD_INFO.branch,
+    goversion: BUILD_INFO.goVersion,
+  },
+  1
+);
+export const ready = gauge(
+  'flint_ready',
+  'Whether flint startup was fully completed and the server is ready for normal operation.'
+);
+export const configLastReloadSuccessful = gauge(
+  'flint_config_last_reload_successful',
+  'Whether the last configuration reload attempt was successful.'
+);
+export const configLastReloadSuccessTimestampSeconds = gauge(
+  'flint_config_last_reload_success_timestamp_seconds',
+  'Timestamp of the last successful configuration reload.'
+);
 
 // --- HTTP ------------------------------------------------------------------------------------
 export const httpRequestsTotal = counter('flint_http_requests_total', 'Counter of HTTP requests.', ['handler', 'code']);
@@ -54,32 +70,75 @@ export const httpRequestDurationSeconds = new Histogram<'handler'>({
 
 // --- TSDB ------------------------------------------------------------------------------------
 export const tsdbHeadSeries = gauge('flint_tsdb_head_series', 'Total number of series in the head block.');
-export const tsdbHeadSeriesCreatedTotal = counter('flint_tsdb_head_series_created_total', 'Total number of series created in the head');
-export const tsdbHeadSeriesRemovedTotal = counter('flint_tsdb_head_series_removed_total', 'Total number of series removed in the head');
-export const tsdbHeadSamplesAppendedTotal = counter('flint_tsdb_head_samples_appended_total', 'Total number of appended samples.', ['type']);
+export const tsdbHeadSeriesCreatedTotal = counter(
+  'flint_tsdb_head_series_created_total',
+  'Total number of series created in the head'
+);
+export const tsdbHeadSeriesRemovedTotal = counter(
+  'flint_tsdb_head_series_removed_total',
+  'Total number of series removed in the head'
+);
+export const tsdbHeadSamplesAppendedTotal = counter(
+  'flint_tsdb_head_samples_appended_total',
+  'Total number of appended samples.',
+  ['type']
+);
 export const tsdbHeadChunks = gauge('flint_tsdb_head_chunks', 'Total number of chunks in the head block.');
 export const tsdbHeadMinTime = gauge('flint_tsdb_head_min_time', 'Minimum time bound of the head block.');
 export const tsdbHeadMaxTime = gauge('flint_tsdb_head_max_time', 'Maximum timestamp of the head block.');
-export const tsdbOutOfOrderSamplesTotal = counter('flint_tsdb_out_of_order_samples_total', 'Total number of out of order samples ingestion failed attempts due to out of order being disabled.', ['type']);
-export const tsdbOutOfBoundSamplesTotal = counter('flint_tsdb_out_of_bound_samples_total', 'Total number of out of bound samples ingestion failed attempts with out of order support disabled.', ['type']);
+export const tsdbOutOfOrderSamplesTotal = counter(
+  'flint_tsdb_out_of_order_samples_total',
+  'Total number of out of order samples ingestion failed attempts due to out of order being disabled.',
+  ['type']
+);
+export const tsdbOutOfBoundSamplesTotal = counter(
+  'flint_tsdb_out_of_bound_samples_total',
+  'Total number of out of bound samples ingestion failed attempts with out of order support disabled.',
+  ['type']
+);
 export const tsdbBlocksLoaded = gauge('flint_tsdb_blocks_loaded', 'Number of currently loaded data blocks');
-export const tsdbCompactionsTotal = counter('flint_tsdb_compactions_total', 'Total number of compactions that were executed for the partition.');
-export const tsdbCompactionsFailedTotal = counter('flint_tsdb_compactions_failed_total', 'Total number of compactions that failed for the partition.');
-export const tsdbStorageBlocksBytes = gauge('flint_tsdb_storage_blocks_bytes', 'The number of bytes that are currently used for local storage by all blocks.');
+export const tsdbCompactionsTotal = counter(
+  'flint_tsdb_compactions_total',
+  'Total number of compactions that were executed for the partition.'
+);
+export const tsdbCompactionsFailedTotal = counter(
+  'flint_tsdb_compactions_failed_total',
+  'Total number of compactions that failed for the partition.'
+);
+export const tsdbStorageBlocksBytes = gauge(
+  'flint_tsdb_storage_blocks_bytes',
+  'The number of bytes that are currently used for local storage by all blocks.'
+);
 export const tsdbWalFsyncDurationSeconds = new Summary({
   name: 'flint_tsdb_wal_fsync_duration_seconds',
   help: 'Duration of write log fsync.',
   percentiles: [0.5, 0.9, 0.99],
   registers: [registry],
 });
-export const tsdbWalWritesFailedTotal = counter('flint_tsdb_wal_writes_failed_total', 'Total number of write log writes that failed.');
-export const tsdbWalCorruptionsTotal = counter('flint_tsdb_wal_corruptions_total', 'Total number of write log corruptions.');
-export const tsdbWalSegmentCurrent = gauge('flint_tsdb_wal_segment_current', 'Write log segment index that TSDB is currently writing to.');
+export const tsdbWalWritesFailedTotal = counter(
+  'flint_tsdb_wal_writes_failed_total',
+  'Total number of write log writes that failed.'
+);
+export const tsdbWalCorruptionsTotal = counter(
+  'flint_tsdb_wal_corruptions_total',
+  'Total number of write log corruptions.'
+);
+export const tsdbWalSegmentCurrent = gauge(
+  'flint_tsdb_wal_segment_current',
+  'Write log segment index that TSDB is currently writing to.'
+);
 
 // --- scraping --------------------------------------------------------------------------------
 export const targetScrapePools = gauge('flint_target_scrape_pools', 'Number of scrape pools currently running.');
-export const targetScrapePoolReloadsTotal = counter('flint_target_scrape_pool_reloads_total', 'Total number of scrape pool reloads.');
-export const targetScrapePoolTargets = gauge('flint_target_scrape_pool_targets', 'Current number of targets in this scrape pool.', ['scrape_job']);
+export const targetScrapePoolReloadsTotal = counter(
+  'flint_target_scrape_pool_reloads_total',
+  'Total number of scrape pool reloads.'
+);
+export const targetScrapePoolTargets = gauge(
+  'flint_target_scrape_pool_targets',
+  'Current number of targets in this scrape pool.',
+  ['scrape_job']
+);
 export const targetSyncLengthSeconds = new Summary<'scrape_job'>({
   name: 'flint_target_sync_length_seconds',
   help: 'Actual interval to sync the scrape pool.',
@@ -95,18 +154,45 @@ export const targetIntervalLengthSeconds = new Summary<'interval'>({
   registers: [registry],
 });
 export const targetScrapesTotal = counter('flint_target_scrapes_total', 'Total number of scrapes attempted.');
-export const targetScrapesFailedTotal = counter('flint_target_scrapes_failed_total', 'Total number of scrapes that failed (target down).');
-export const targetScrapesExceededSampleLimitTotal = counter('flint_target_scrapes_exceeded_sample_limit_total', 'Total number of scrapes that hit the sample limit and were rejected.');
-export const targetScrapesExceededBodySizeLimitTotal = counter('flint_target_scrapes_exceeded_body_size_limit_total', 'Total number of scrapes that hit the body size limit');
-export const targetScrapePoolExceededLabelLimitsTotal = counter('flint_target_scrape_pool_exceeded_label_limits_total', 'Total number of times scrape pools hit the label limits, during sync or scrape.');
-export const targetScrapesSampleOutOfOrderTotal = counter('flint_target_scrapes_sample_out_of_order_total', 'Total number of samples rejected due to not being out of the expected order.');
-export const targetScrapesSampleDuplicateTimestampTotal = counter('flint_target_scrapes_sample_duplicate_timestamp_total', 'Total number of samples rejected due to duplicate timestamps but different values.');
-export const targetScrapesSampleOutOfBoundsTotal = counter('flint_target_scrapes_sample_out_of_bounds_total', 'Total number of samples rejected due to timestamp falling outside of the time bounds.');
-export const scrapeSamplesAppendedTotal = counter('flint_scrape_samples_appended_total', 'Total number of samples appended by scrapes (synthetic series and staleness markers included).');
+export const targetScrapesFailedTotal = counter(
+  'flint_target_scrapes_failed_total',
+  'Total number of scrapes that failed (target down).'
+);
+export const targetScrapesExceededSampleLimitTotal = counter(
+  'flint_target_scrapes_exceeded_sample_limit_total',
+  'Total number of scrapes that hit the sample limit and were rejected.'
+);
+export const targetScrapesExceededBodySizeLimitTotal = counter(
+  'flint_target_scrapes_exceeded_body_size_limit_total',
+  'Total number of scrapes that hit the body size limit'
+);
+export const targetScrapePoolExceededLabelLimitsTotal = counter(
+  'flint_target_scrape_pool_exceeded_label_limits_total',
+  'Total number of times scrape pools hit the label limits, during sync or scrape.'
+);
+export const targetScrapesSampleOutOfOrderTotal = counter(
+  'flint_target_scrapes_sample_out_of_order_total',
+  'Total number of samples rejected due to not being out of the expected order.'
+);
+export const targetScrapesSampleDuplicateTimestampTotal = counter(
+  'flint_target_scrapes_sample_duplicate_timestamp_total',
+  'Total number of samples rejected due to duplicate timestamps but different values.'
+);
+export const targetScrapesSampleOutOfBoundsTotal = counter(
+  'flint_target_scrapes_sample_out_of_bounds_total',
+  'Total number of samples rejected due to timestamp falling outside of the time bounds.'
+);
+export const scrapeSamplesAppendedTotal = counter(
+  'flint_scrape_samples_appended_total',
+  'Total number of samples appended by scrapes (synthetic series and staleness markers included).'
+);
 
 // --- query engine ----------------------------------------------------------------------------
 export const engineQueries = gauge('flint_engine_queries', 'The current number of queries being executed or waiting.');
-export const engineQueriesConcurrentMax = gauge('flint_engine_queries_concurrent_max', 'The max number of concurrent queries.');
+export const engineQueriesConcurrentMax = gauge(
+  'flint_engine_queries_concurrent_max',
+  'The max number of concurrent queries.'
+);
 export const engineQueryDurationSeconds = new Summary<'slice'>({
   name: 'flint_engine_query_duration_seconds',
   help: 'Query timings',
@@ -116,16 +202,54 @@ export const engineQueryDurationSeconds = new Summary<'slice'>({
 });
 
 // --- rules and notifications -----------------------------------------------------------------
-export const ruleEvaluationsTotal = counter('flint_rule_evaluations_total', 'The total number of rule evaluations.', ['rule_group']);
-export const ruleEvaluationFailuresTotal = counter('flint_rule_evaluation_failures_total', 'The total number of rule evaluation failures.', ['rule_group']);
-export const ruleGroupIterationsMissedTotal = counter('flint_rule_group_iterations_missed_total', 'The total number of rule group evaluations missed due to slow rule group evaluation.', ['rule_group']);
-export const notificationsSentTotal = counter('flint_notifications_sent_total', 'Total number of alerts sent.', ['alertmanager']);
-export const notificationsErrorsTotal = counter('flint_notifications_errors_total', 'Total number of sent alerts affected by errors.', ['alertmanager']);
-export const notificationsDroppedTotal = counter('flint_notifications_dropped_total', 'Total number of alerts dropped due to errors when sending to Alertmanager.');
-export const notificationsQueueLength = gauge('flint_notifications_queue_length', 'The number of alert notifications in the queue.');
+export const ruleEvaluationsTotal = counter('flint_rule_evaluations_total', 'The total number of rule evaluations.', [
+  'rule_group',
+]);
+export const ruleEvaluationFailuresTotal = counter(
+  'flint_rule_evaluation_failures_total',
+  'The total number of rule evaluation failures.',
+  ['rule_group']
+);
+export const ruleGroupIterationsMissedTotal = counter(
+  'flint_rule_group_iterations_missed_total',
+  'The total number of rule group evaluations missed due to slow rule group evaluation.',
+  ['rule_group']
+);
+export const notificationsSentTotal = counter('flint_notifications_sent_total', 'Total number of alerts sent.', [
+  'alertmanager',
+]);
+export const notificationsErrorsTotal = counter(
+  'flint_notifications_errors_total',
+  'Total number of sent alerts affected by errors.',
+  ['alertmanager']
+);
+export const notificationsDroppedTotal = counter(
+  'flint_notifications_dropped_total',
+  'Total number of alerts dropped due to errors when sending to Alertmanager.'
+);
+export const notificationsQueueLength = gauge(
+  'flint_notifications_queue_length',
+  'The number of alert notifications in the queue.'
+);
 
 // --- remote storage --------------------------------------------------------------------------
-export const remoteStorageSamplesTotal = counter('flint_remote_storage_samples_total', 'Total number of samples sent to remote storage.', ['remote_name', 'url']);
-export const remoteStorageSamplesFailedTotal = counter('flint_remote_storage_samples_failed_total', 'Total number of samples which failed on send to remote storage, non-recoverable errors.', ['remote_name', 'url']);
-export const remoteStorageSamplesRetriedTotal = counter('flint_remote_storage_samples_retried_total', 'Total number of samples which failed on send to remote storage but were retried because the send error was recoverable.', ['remote_name', 'url']);
-export const remoteStorageSamplesPending = gauge('flint_remote_storage_samples_pending', 'The number of samples pending in the queues shards to be sent to the remote storage.', ['remote_name', 'url']);
+export const remoteStorageSamplesTotal = counter(
+  'flint_remote_storage_samples_total',
+  'Total number of samples sent to remote storage.',
+  ['remote_name', 'url']
+);
+export const remoteStorageSamplesFailedTotal = counter(
+  'flint_remote_storage_samples_failed_total',
+  'Total number of samples which failed on send to remote storage, non-recoverable errors.',
+  ['remote_name', 'url']
+);
+export const remoteStorageSamplesRetriedTotal = counter(
+  'flint_remote_storage_samples_retried_total',
+  'Total number of samples which failed on send to remote storage but were retried because the send error was recoverable.',
+  ['remote_name', 'url']
+);
+export const remoteStorageSamplesPending = gauge(
+  'flint_remote_storage_samples_pending',
+  'The number of samples pending in the queues shards to be sent to the remote storage.',
+  ['remote_name', 'url']
+);
