@@ -15,7 +15,7 @@ const logger = createLogger({ level: 'error', write: () => undefined });
 interface FakeAlertmanager {
   server: Server;
   port: number;
-  requests: { path: string; body: unknown[] }[];
+  requests: { path: string; body: unknown[]; authorization?: string }[];
   status: number;
 }
 
@@ -25,7 +25,7 @@ async function fakeAlertmanager(): Promise<FakeAlertmanager> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      am.requests.push({ path: req.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown[] });
+      am.requests.push({ path: req.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown[], ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
       res.statusCode = am.status;
       res.end();
     });
@@ -96,6 +96,22 @@ describe('Notifier', () => {
       ],
     });
     await until(() => notifier.metrics().sent[`http://127.0.0.1:${am.port}/am/api/v2/alerts`] === 1);
+  });
+
+  test('sends the configured credentials', async () => {
+    notifier = new Notifier({ logger, queueCapacity: 10000, externalLabels: [], discoveryUpdateIntervalMs: 0 });
+    const withAuth = (httpClient: AlertmanagerConfig['httpClient']) => amConfig([`127.0.0.1:${am.port}`], { httpClient });
+    notifier.applyConfig(
+      [
+        withAuth({ ...defaultHttpClientConfig(), basicAuth: { username: 'u', password: 'p' } }),
+        withAuth({ ...defaultHttpClientConfig(), authorization: { type: 'Bearer', credentials: 'tok' } }),
+      ],
+      []
+    );
+    await until(() => notifier.metrics().alertmanagersDiscovered === 2);
+    notifier.send([alert('A')]);
+    await until(() => am.requests.length === 2);
+    expect(am.requests.map((r) => r.authorization).sort()).toEqual(['Basic ' + Buffer.from('u:p').toString('base64'), 'Bearer tok']);
   });
 
   test('batches at most 256 alerts per request', async () => {
