@@ -3,6 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import { request as httpsRequest, Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { createSecuredServer, parseWebConfig, WebConfigError } from './auth';
@@ -36,6 +37,7 @@ describe('parseWebConfig', () => {
     ['tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: Sometimes\n', 'Invalid ClientAuth: Sometimes'],
     ['tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_ca_file: ca.crt\n', "Client CA's have been configured without a Client Auth Policy"],
     ['tls_server_config:\n  cert_file: nope.crt\n  key_file: server.key\n', 'failed to read cert_file'],
+    ['tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  cipher_suites: [TLS_FAKE]\n', 'unknown cipher: TLS_FAKE'],
     ['http_server_config:\n  headers:\n    Server: flint\n', 'HTTP header "Server" can not be configured'],
     ['basic_auth_users:\n  bob: plaintext\n', 'password of user "bob" is not a bcrypt hash'],
   ])('rejects %p', (text, message) => {
@@ -159,6 +161,26 @@ describe('TLS', () => {
     try {
       await expect(get(port, false)).rejects.toThrow();
       expect(await get(port, true)).toEqual({ status: 200, body: 'over tls' });
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('applies TLS versions, cipher suites and curves', async () => {
+    const { server, port } = await serve(
+      `${tlsBase}  max_version: TLS12\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]\n  curve_preferences: [CurveP256]\n`
+    );
+    try {
+      const cipher = await new Promise<{ name: string; version: string }>((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port, path: '/', ca }, (res) => {
+          const socket = res.socket as TLSSocket;
+          resolve(socket.getCipher());
+          res.resume();
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(cipher).toMatchObject({ name: 'ECDHE-ECDSA-AES128-GCM-SHA256', version: 'TLSv1.2' });
     } finally {
       await close(server);
     }

@@ -19,6 +19,29 @@ const CLIENT_AUTH_TYPES: readonly ClientAuthType[] = ['NoClientCert', 'RequestCl
 
 const TLS_VERSIONS: Record<string, SecureVersion> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
 
+/** Go's cipher suite names (what the file uses) and OpenSSL's (what Node takes). */
+const CIPHER_SUITES: Record<string, string> = {
+  TLS_RSA_WITH_AES_128_CBC_SHA: 'AES128-SHA',
+  TLS_RSA_WITH_AES_256_CBC_SHA: 'AES256-SHA',
+  TLS_RSA_WITH_AES_128_CBC_SHA256: 'AES128-SHA256',
+  TLS_RSA_WITH_AES_128_GCM_SHA256: 'AES128-GCM-SHA256',
+  TLS_RSA_WITH_AES_256_GCM_SHA384: 'AES256-GCM-SHA384',
+  TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA: 'ECDHE-ECDSA-AES128-SHA',
+  TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA: 'ECDHE-ECDSA-AES256-SHA',
+  TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA: 'ECDHE-RSA-AES128-SHA',
+  TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA: 'ECDHE-RSA-AES256-SHA',
+  TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256: 'ECDHE-ECDSA-AES128-SHA256',
+  TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256: 'ECDHE-RSA-AES128-SHA256',
+  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 'ECDHE-RSA-AES128-GCM-SHA256',
+  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: 'ECDHE-RSA-AES256-GCM-SHA384',
+  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-RSA-CHACHA20-POLY1305',
+  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+};
+
+const CURVES: Record<string, string> = { CurveP256: 'P-256', CurveP384: 'P-384', CurveP521: 'P-521', X25519: 'X25519' };
+
 export interface TlsServerConfig {
   /** PEM text of the certificate chain and key (from cert_file/key_file or inline cert/key). */
   cert: string;
@@ -28,8 +51,10 @@ export interface TlsServerConfig {
   clientCA?: string;
   minVersion: SecureVersion;
   maxVersion?: SecureVersion;
-  /** OpenSSL cipher names; empty means Node's defaults. */
+  /** OpenSSL cipher names (TLS 1.2 and below); empty means Node's defaults. */
   cipherSuites: string[];
+  /** Key exchange groups in OpenSSL's names; empty means Node's defaults. */
+  curves: string[];
   /** Subject alternative names a client certificate must carry one of (empty: any). */
   clientAllowedSans: string[];
 }
@@ -125,7 +150,16 @@ function parseTls(m: YamlMap, baseDir: string): TlsServerConfig | undefined {
     clientCA: caInline || (caFile ? readRelative(baseDir, caFile, 'client_ca_file') : undefined),
     minVersion: version('min_version', 'TLSv1.2')!,
     maxVersion: version('max_version'),
-    cipherSuites: strList(m, 'cipher_suites'),
+    cipherSuites: strList(m, 'cipher_suites').map((c) => {
+      const openssl = CIPHER_SUITES[c];
+      if (!openssl) throw new WebConfigError(`unknown cipher: ${c}`);
+      return openssl;
+    }),
+    curves: strList(m, 'curve_preferences').map((c) => {
+      const name = CURVES[c];
+      if (!name) throw new WebConfigError(`unknown curve: ${c}`);
+      return name;
+    }),
     clientAllowedSans: strList(m, 'client_allowed_sans'),
   };
 }
@@ -181,6 +215,7 @@ export function tlsServerOptions(tls: TlsServerConfig): HttpsServerOptions {
     minVersion: tls.minVersion,
     maxVersion: tls.maxVersion,
     ciphers: tls.cipherSuites.length ? tls.cipherSuites.join(':') : undefined,
+    ecdhCurve: tls.curves.length ? tls.curves.join(':') : undefined,
     requestCert: wantsCert,
     // Only the strictest policy can let OpenSSL reject; the others are enforced per connection.
     rejectUnauthorized: tls.clientAuthType === 'RequireAndVerifyClientCert',
