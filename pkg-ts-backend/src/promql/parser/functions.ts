@@ -111,7 +111,8 @@ const SPECS: Record<string, SignatureSpec> = {
 };
 
 function buildTable(): Record<string, FunctionSignature> {
-  const table: Record<string, FunctionSignature> = {};
+  // No prototype: names typed by users (`constructor(...)`) must not find Object's properties.
+  const table = Object.create(null) as Record<string, FunctionSignature>;
   for (const [name, [argTypes, returnType, variadic = 0, experimental = false]] of Object.entries(SPECS)) {
     table[name] = Object.freeze({
       name,

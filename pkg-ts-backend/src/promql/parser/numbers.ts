@@ -75,7 +75,7 @@ export function parseDurationLiteral(text: string): number {
   while (rest !== '') {
     const m = /^([0-9]*)([^0-9]*)/.exec(rest);
     if (m === null || m[1] === '' || m[2] === '') throw invalid();
-    const unit = DURATION_UNITS[m[2]];
+    const unit = Object.hasOwn(DURATION_UNITS, m[2]) ? DURATION_UNITS[m[2]] : undefined;
     if (unit === undefined) throw new Error(`unknown unit ${JSON.stringify(m[2])} in duration ${JSON.stringify(text)}`);
     if (unit.rank >= lastRank) throw invalid();
     lastRank = unit.rank;

@@ -363,6 +363,7 @@ describe('functions and aggregations', () => {
     ['floor()', '1:1: parse error: expected 1 argument(s) in call to "floor", got 0'],
     ['label_join(x, "a")', '1:1: parse error: expected at least 3 argument(s) in call to "label_join", got 2'],
     ['hour(x, y)', '1:1: parse error: expected at most 1 argument(s) in call to "hour", got 2'],
+    ['constructor(x)', '1:1: parse error: unknown function with name "constructor"'],
     ['non_existent_function_far_bar()', '1:1: parse error: unknown function with name "non_existent_function_far_bar"'],
     ['mad_over_time(x[5m])', '1:1: parse error: function "mad_over_time" is not enabled'],
     [

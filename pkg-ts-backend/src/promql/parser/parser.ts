@@ -775,7 +775,7 @@ export class Parser {
   private parseCall(): Expr {
     const nameTok = this.advance();
     const name = nameTok.text;
-    const func = FUNCTIONS[name];
+    const func = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
     if (func === undefined) {
       this.report(`unknown function with name ${goQuote(name)}`, nameTok);
     } else if (func.experimental && !this.opts.enableExperimentalFunctions) {

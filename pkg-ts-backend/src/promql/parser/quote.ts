@@ -150,7 +150,7 @@ export function unquotePromQLString(lit: string): string {
     }
     const e = body.charAt(i + 1);
     i += 2;
-    if (e in SIMPLE_ESCAPES) {
+    if (Object.hasOwn(SIMPLE_ESCAPES, e)) {
       flushBytes();
       out += SIMPLE_ESCAPES[e];
     } else if (e === quote) {
