@@ -158,4 +158,17 @@ describe('Head', () => {
     await app.commit();
     expect(head.numSeries()).toBe(3);
   });
+
+  it('keeps a selected series at the state of select() while appends continue', async () => {
+    const head = new Head({ chunkSize: 4 });
+    let app = head.appender();
+    for (let t = 0; t < 6; t++) app.append(0, L({ __name__: 'm' }), t, t);
+    await app.commit();
+    const [series] = head.querier(0, 1000).select(false, undefined, []);
+    app = head.appender();
+    for (let t = 6; t < 20; t++) app.append(0, L({ __name__: 'm' }), t, t);
+    await app.commit();
+    expect(samples(series).map(([t]) => t)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(samples(head.querier(0, 1000).select(false, undefined, [])[0])).toHaveLength(20);
+  });
 });

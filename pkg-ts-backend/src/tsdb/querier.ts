@@ -149,9 +149,14 @@ export class SourceQuerier implements Querier {
       const ref = refs[i];
       const labels = src.labelsOf(ref);
       if (!labels) continue;
+      if (hints?.labelsOnly) {
+        if (src.overlaps(ref, this.mint, this.maxt))
+          out.push(new ChunkSeries(labels, [], this.mint, this.maxt, undefined));
+        continue;
+      }
       const chunks = src.chunksOf(ref, this.mint, this.maxt);
       if (chunks.length === 0) continue;
-      out.push(new ChunkSeries(labels, hints?.labelsOnly ? [] : chunks, this.mint, this.maxt, src.deletedOf(ref)));
+      out.push(new ChunkSeries(labels, chunks, this.mint, this.maxt, src.deletedOf(ref)));
     }
     if (sorted) out.sort((a, b) => compareLabels(a.labels, b.labels));
     return out;
