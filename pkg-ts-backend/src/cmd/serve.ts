@@ -2,7 +2,7 @@
 // them until SIGINT/SIGTERM, then shuts down in reverse order. SIGHUP and POST /-/reload reload
 // the configuration; a bad file is rejected and the running configuration stays in force.
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { registerApi } from '../api/register';
 import { promqlParser } from '../api/promqlParser';
 import { embeddedConfigYaml, selfScrapeTarget } from '../config/embedded';
@@ -24,7 +24,7 @@ import * as metrics from '../util/metrics';
 import { BUILD_INFO, VERSION } from '../version';
 import { WebServer } from '../web/server';
 import { registerUi } from '../web/ui';
-import { rulesView, scrapeView, tsdbAdmin } from './adapters';
+import { tsdbAdmin } from './adapters';
 import type { ServerOptions } from './options';
 import { UsageError } from './flags';
 
@@ -114,7 +114,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     walFsync: opts.walFsync,
     logger: logger.child({ component: 'tsdb' }),
   });
-  const remote = new RemoteWriteStorage(logger.child({ component: 'remote' }), configText.path ? dirname(resolve(configText.path)) : '.');
+  const remote = new RemoteWriteStorage(logger.child({ component: 'remote' }));
   const appendable = remote.wrap(tsdb);
   const engine = new Engine({
     lookbackDeltaMs: opts.lookbackDeltaMs,
@@ -152,7 +152,6 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     defaultEvaluationIntervalMs: initial.global.evaluationIntervalMs,
   });
 
-  const baseDirOf = (cfg: Config) => (cfg.filename && configText.path ? dirname(resolve(cfg.filename)) : '.');
   const appliers = [
     { name: 'remote_write', apply: (cfg: Config) => remote.applyConfig(cfg.remoteWrite, cfg.global.externalLabels) },
     {
@@ -162,11 +161,12 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
         discovery.applyConfig(new Map<string, SDConfig[]>(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscovery])));
       },
     },
-    { name: 'notify', apply: (cfg: Config) => notifier.applyConfig(cfg.alerting.alertmanagers, cfg.alerting.alertRelabelConfigs, baseDirOf(cfg)) },
+    { name: 'notify', apply: (cfg: Config) => notifier.applyConfig(cfg.alerting.alertmanagers, cfg.alerting.alertRelabelConfigs) },
     {
       name: 'rules',
       apply: (cfg: Config) => {
-        const files = cfg.ruleFiles.flatMap((g) => expandFileGlob(resolve(baseDirOf(cfg), g)));
+        // Config paths arrive already joined to the config file's folder.
+        const files = cfg.ruleFiles.flatMap((g) => expandFileGlob(g));
         return rules.update(files, cfg.global.evaluationIntervalMs);
       },
     },
@@ -192,8 +192,8 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     parser: promqlParser,
     queryable: tsdb,
     tsdb: tsdbAdmin(tsdb),
-    scrape: scrapeView(scrape),
-    rules: rulesView(rules),
+    scrape,
+    rules,
     alertmanagers: { active: () => notifier.alertmanagers().active, dropped: () => notifier.alertmanagers().dropped },
     configYaml: () => current.redacted ?? current.original,
     externalLabels: () => current.global.externalLabels,
