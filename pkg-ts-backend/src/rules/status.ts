@@ -72,15 +72,10 @@ export function alertStatus(a: Alert): AlertStatus {
 }
 
 export function groupStatus(g: Group): RuleGroupStatus {
-  const rules: RuleStatus[] = g.rules.map((r) => {
-    const common = {
-      name: r.name,
-      query: r.query,
-      health: r.health,
-      ...(r.lastError ? { lastError: r.lastError } : {}),
-      evaluationTime: r.evaluationTimeMs / 1000,
-      lastEvaluation: formatApiTime(r.lastEvaluation),
-    };
+  const rules: RuleStatus[] = g.rules.map((r): RuleStatus => {
+    const lastError = r.lastError ? { lastError: r.lastError } : {};
+    const evaluationTime = r.evaluationTimeMs / 1000;
+    const lastEvaluation = formatApiTime(r.lastEvaluation);
     if (r instanceof AlertingRule) {
       return {
         state: r.state(),
@@ -91,10 +86,10 @@ export function groupStatus(g: Group): RuleGroupStatus {
         labels: rec(r.labels),
         annotations: rec(r.annotations),
         alerts: r.activeAlerts().map(alertStatus),
-        health: common.health,
-        ...(r.lastError ? { lastError: r.lastError } : {}),
-        evaluationTime: common.evaluationTime,
-        lastEvaluation: common.lastEvaluation,
+        health: r.health,
+        ...lastError,
+        evaluationTime,
+        lastEvaluation,
         type: 'alerting',
       };
     }
@@ -103,9 +98,9 @@ export function groupStatus(g: Group): RuleGroupStatus {
       query: r.query,
       ...(r.labels.length ? { labels: rec(r.labels) } : {}),
       health: r.health,
-      ...(r.lastError ? { lastError: r.lastError } : {}),
-      evaluationTime: common.evaluationTime,
-      lastEvaluation: common.lastEvaluation,
+      ...lastError,
+      evaluationTime,
+      lastEvaluation,
       type: 'recording',
     };
   });

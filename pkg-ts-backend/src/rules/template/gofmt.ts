@@ -134,8 +134,8 @@ const MONTHS_PAD = (n: number, w: number): string => String(n).padStart(w, '0');
 export function formatGoTime(t: GoTime): string {
   const d = new Date(Math.floor(t.unixMs));
   const base = `${d.getUTCFullYear()}-${MONTHS_PAD(d.getUTCMonth() + 1, 2)}-${MONTHS_PAD(d.getUTCDate(), 2)} ${MONTHS_PAD(d.getUTCHours(), 2)}:${MONTHS_PAD(d.getUTCMinutes(), 2)}:${MONTHS_PAD(d.getUTCSeconds(), 2)}`;
-  const ns = (((Math.floor(t.unixMs) % 1000) + 1000) % 1000) * 1e6 + t.extraNs;
-  const frac = ns === 0 ? '' : '.' + String(ns).padStart(9, '0').replace(/0+$/, '');
+  const ms = ((Math.floor(t.unixMs) % 1000) + 1000) % 1000;
+  const frac = ms === 0 ? '' : '.' + String(ms).padStart(3, '0').replace(/0+$/, '');
   return `${base}${frac} +0000 UTC`;
 }
 

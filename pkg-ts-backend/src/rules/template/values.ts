@@ -13,12 +13,9 @@ export class GoStruct {
   ) {}
 }
 
-/** A time.Time (toTime's result), in ms since the epoch with a nanosecond remainder. */
+/** A time.Time (toTime's result) at millisecond precision, as Prometheus's model.Time keeps it. */
 export class GoTime {
-  constructor(
-    readonly unixMs: number,
-    readonly extraNs: number = 0
-  ) {}
+  constructor(readonly unixMs: number) {}
 }
 
 export type GoValue =
