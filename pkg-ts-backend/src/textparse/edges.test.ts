@@ -19,7 +19,7 @@ describe('text format corners', () => {
 
   test('negative timestamps and large integers', () => {
     const p = parseExposition('a 12345678901234567890 -1000\nb -0 0\n', TEXT);
-    expect(p.values[0]).toBe(Number("12345678901234567890"));
+    expect(p.values[0]).toBe(Number('12345678901234567890'));
     expect(p.timestamps[0]).toBe(-1000);
     expect(Object.is(p.values[1], -0)).toBe(true);
     expect(p.timestamps[1]).toBe(0);
