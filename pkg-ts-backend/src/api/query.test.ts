@@ -135,6 +135,30 @@ describe('/api/v1/query and /query_range', () => {
     expect(r.body).toEqual({ status: 'error', errorType: 'timeout', error: 'query timed out in query execution' });
   });
 
+  it('aborts the engine when the client goes away', async () => {
+    let aborted: (reason: unknown) => void = () => undefined;
+    const sawAbort = new Promise<unknown>((resolve) => (aborted = resolve));
+    let started: () => void = () => undefined;
+    const engineStarted = new Promise<void>((resolve) => (started = resolve));
+    engine = {
+      instantQuery: (_q, _query, _ts, opts) =>
+        new Promise((_resolve, reject) => {
+          started();
+          opts?.signal?.addEventListener('abort', () => {
+            aborted(opts.signal!.reason);
+            reject(new QueryError('canceled', 'query was canceled in query execution'));
+          });
+        }),
+      rangeQuery: () => Promise.reject(new Error('unused')),
+    };
+    const client = new AbortController();
+    const request = fetch(`${server.base}/api/v1/query?query=up`, { signal: client.signal }).catch(() => undefined);
+    await engineStarted;
+    client.abort();
+    await request;
+    expect(((await sawAbort) as DOMException).name).toBe('AbortError');
+  });
+
   it('passes warnings and infos through, at most 10 each', async () => {
     const warnings = Array.from({ length: 12 }, (_, i) => `w${i}`);
     engine = {
