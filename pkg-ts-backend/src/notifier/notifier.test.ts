@@ -57,7 +57,7 @@ function alert(name: string, extra: Record<string, string> = {}): NotifierAlert 
   return { labels: labelsFromRecord({ alertname: name, ...extra }), annotations: labelsFromRecord({ summary: `${name} happened` }), startsAt: Date.UTC(2024, 0, 1), endsAt: Date.UTC(2024, 0, 1, 0, 4), generatorURL: 'http://flint/graph?g0.expr=up&g0.tab=1' };
 }
 
-async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error('condition not reached in time');
