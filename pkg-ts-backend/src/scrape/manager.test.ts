@@ -122,6 +122,7 @@ describe('ScrapeManager', () => {
     expect(slowInfo?.health).toBe('down');
     expect(slowInfo?.lastError).toContain('context deadline exceeded');
     expect(mgr.droppedTargets().map((d) => labelsToRecord(d.discoveredLabels).__address__)).toEqual(['x:1']);
+    expect(mgr.droppedTargetCounts()).toEqual({ a: 1 });
     expect(mgr.metadata().get('m')).toEqual([{ type: 'gauge', help: 'A metric.', unit: '' }]);
     expect(mgr.targetMetadata().find((e) => e.metric === 'm')).toMatchObject({ type: 'gauge', help: 'A metric.' });
 

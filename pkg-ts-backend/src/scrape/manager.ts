@@ -70,16 +70,17 @@ export class ScrapeManager {
           continue;
         }
         let created: ScrapePool;
+        metrics.targetScrapePoolsTotal.inc();
         try {
           created = new ScrapePool(sc, this.appendable, this.logger.child({ scrape_pool: name }), this.offsetSeed);
         } catch (e) {
+          metrics.targetScrapePoolsFailedTotal.inc();
           this.logger.error('error creating new scrape pool', { err: e as Error, scrape_pool: name });
           continue;
         }
         this.poolsByName.set(name, created);
         work.push(created.sync(this.groups.get(name) ?? []));
       }
-      metrics.targetScrapePools.set(this.poolsByName.size);
       await Promise.all(work);
     });
   }
@@ -103,7 +104,6 @@ export class ScrapeManager {
     const pools = [...this.poolsByName.values()];
     this.poolsByName.clear();
     await Promise.all(pools.map((p) => p.stop(false)));
-    metrics.targetScrapePools.set(0);
   }
 
   pools(): string[] {
@@ -116,6 +116,13 @@ export class ScrapeManager {
 
   droppedTargets(): DroppedTargetInfo[] {
     return this.sortedPools().flatMap((p) => p.droppedTargets());
+  }
+
+  /** Pool name -> number of dropped targets, including those beyond keep_dropped_targets. */
+  droppedTargetCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const p of this.sortedPools()) out[p.name] = p.droppedCount;
+    return out;
   }
 
   /** Per-target metadata from each target's last successful scrape (for /api/v1/targets/metadata). */

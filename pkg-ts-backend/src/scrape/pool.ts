@@ -62,6 +62,7 @@ export function scrapeConfigFingerprint(cfg: ScrapeConfig): string {
 export class ScrapePool {
   private loops = new Map<string, ScrapeLoop>();
   private dropped: DroppedTargetInfo[] = [];
+  droppedCount = 0;
   private groups: TargetGroup[] = [];
   private client: ScrapeClient;
   private fingerprint: string;
@@ -126,6 +127,7 @@ export class ScrapePool {
         else this.logger.error('Creating target failed', { err: r.error, source: g.source });
       }
     }
+    this.droppedCount = dropped.length;
     const keep = this.cfg.keepDroppedTargets;
     this.dropped = keep > 0 ? dropped.slice(0, keep) : dropped;
     return wanted;

@@ -129,7 +129,14 @@ export const tsdbWalSegmentCurrent = gauge(
 );
 
 // --- scraping --------------------------------------------------------------------------------
-export const targetScrapePools = gauge('flint_target_scrape_pools', 'Number of scrape pools currently running.');
+export const targetScrapePoolsTotal = counter(
+  'flint_target_scrape_pools_total',
+  'Total number of scrape pool creation attempts.'
+);
+export const targetScrapePoolsFailedTotal = counter(
+  'flint_target_scrape_pools_failed_total',
+  'Total number of scrape pool creations that failed.'
+);
 export const targetScrapePoolReloadsTotal = counter(
   'flint_target_scrape_pool_reloads_total',
   'Total number of scrape pool reloads.'
