@@ -10,7 +10,7 @@ import { SeriesCollector } from './collect';
 import type { Evaluator } from './evaluator';
 import { limitRatioOffset } from './ratioSampler';
 import type { Steps } from './steps';
-import { StepSeries, VectorValue } from './types';
+import { newStepSeries, StepSeries, VectorValue } from './types';
 
 interface Group {
   metric: Labels;
@@ -121,12 +121,7 @@ async function fold(
         }
       }
     }
-    const res: StepSeries = {
-      metric: g.metric,
-      dropName: g.dropName,
-      vals: new Float64Array(n),
-      has: new Uint8Array(n),
-    };
+    const res = newStepSeries(g.metric, g.dropName, n);
     for (let i = 0; i < n; i++) {
       if (count[i] === 0) continue;
       res.has[i] = 1;
@@ -211,9 +206,15 @@ function checkedK(p: number, op: string): number {
 }
 
 /** NaN sorts below every number for topk and above for bottomk, as in Prometheus's heaps. */
-function better(op: string, a: number, b: number): boolean {
-  if (op === 'topk') return a > b || (Number.isNaN(b) && !Number.isNaN(a));
-  return a < b || (Number.isNaN(b) && !Number.isNaN(a));
+function better(top: boolean, a: number, b: number): boolean {
+  if (top) return a > b || (b !== b && a === a);
+  return a < b || (b !== b && a === a);
+}
+
+function worstIndex(top: boolean, vals: number[]): number {
+  let w = 0;
+  for (let c = 1; c < vals.length; c++) if (better(top, vals[w], vals[c])) w = c;
+  return w;
 }
 
 async function selectK(
@@ -259,8 +260,14 @@ async function selectK(
     }
     const k = Math.trunc(p);
     if (k < 1) continue;
+    const top = e.op === 'topk';
+    const chosen: number[] = [];
+    const chosenVals: number[] = [];
     for (const g of groups) {
-      const chosen: number[] = [];
+      chosen.length = 0;
+      chosenVals.length = 0;
+      // The currently worst chosen sample; recomputed only when it gets replaced.
+      let worst = -1;
       for (const m of g.members) {
         if (!series[m].has[i]) continue;
         if (e.op === 'limitk') {
@@ -270,22 +277,23 @@ async function selectK(
         const v = series[m].vals[i];
         if (chosen.length < k) {
           chosen.push(m);
+          chosenVals.push(v);
+          if (chosen.length === k) worst = worstIndex(top, chosenVals);
           continue;
         }
-        // Replace the worst chosen one if this one is better.
-        let worst = 0;
-        for (let c = 1; c < chosen.length; c++)
-          if (better(e.op, series[chosen[worst]].vals[i], series[chosen[c]].vals[i])) worst = c;
-        if (better(e.op, v, series[chosen[worst]].vals[i])) chosen[worst] = m;
+        if (better(top, v, chosenVals[worst])) {
+          chosen[worst] = m;
+          chosenVals[worst] = v;
+          worst = worstIndex(top, chosenVals);
+        }
       }
-      if (e.op !== 'limitk')
-        chosen.sort((a, b) =>
-          better(e.op, series[a].vals[i], series[b].vals[i])
-            ? -1
-            : better(e.op, series[b].vals[i], series[a].vals[i])
-              ? 1
-              : 0
-        );
+      if (e.op !== 'limitk') {
+        chosen.sort((a, b) => {
+          const va = series[a].vals[i];
+          const vb = series[b].vals[i];
+          return better(top, va, vb) ? -1 : better(top, vb, va) ? 1 : 0;
+        });
+      }
       for (const m of chosen) {
         out[m].has[i] = 1;
         if (n === 1) order.push(m);
@@ -310,12 +318,7 @@ async function quantileAgg(
   const buf: number[] = [];
   for (const g of groups) {
     await ev.tick();
-    const res: StepSeries = {
-      metric: g.metric,
-      dropName: g.dropName,
-      vals: new Float64Array(n),
-      has: new Uint8Array(n),
-    };
+    const res = newStepSeries(g.metric, g.dropName, n);
     for (let i = 0; i < n; i++) {
       buf.length = 0;
       for (const m of g.members) if (series[m].has[i]) buf.push(series[m].vals[i]);

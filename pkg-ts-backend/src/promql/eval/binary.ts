@@ -6,7 +6,7 @@ import { QueryError } from '../value';
 import { putStep, SeriesCollector } from './collect';
 import { Evaluator, mergeAfterRelabel } from './evaluator';
 import type { Steps } from './steps';
-import { EvalValue, StepSeries, VectorValue } from './types';
+import { EvalValue, newStepSeries, StepSeries, VectorValue } from './types';
 
 const COMPARISONS = new Set<BinaryOp>(['==', '!=', '>', '<', '>=', '<=']);
 
@@ -103,8 +103,7 @@ async function vectorScalar(
   const out: StepSeries[] = [];
   for (const s of vec.series) {
     await ev.tick();
-    const vals = new Float64Array(steps.n);
-    const has = new Uint8Array(steps.n);
+    const { vals, has } = newStepSeries(s.metric, false, steps.n);
     let any = false;
     for (let i = 0; i < steps.n; i++) {
       if (!s.has[i]) continue;
@@ -273,9 +272,34 @@ async function vectorVector(
     );
   };
   const insertedKeys = new Set<string>();
+  const op = e.op;
+  const returnBool = e.returnBool;
   for (const [sig, oneIdx] of oneBySig) {
     await ev.tick();
     const manyIdx = manyBySig.get(sig);
+    if (oneIdx.length === 1 && manyIdx?.length === 1) {
+      // The common one-to-one pairing: no ambiguity is possible, so no bookkeeping per step.
+      const oi = oneIdx[0];
+      const mj = manyIdx[0];
+      const o = one[oi];
+      const mm = many[mj];
+      let target: StepSeries | null = null;
+      for (let i = 0; i < steps.n; i++) {
+        if (!o.has[i] || !mm.has[i]) continue;
+        const l = swapped ? o.vals[i] : mm.vals[i];
+        const r = swapped ? mm.vals[i] : o.vals[i];
+        let v: number;
+        if (cmp) {
+          const keep = compare(op, l, r);
+          if (returnBool) v = keep ? 1 : 0;
+          else if (keep) v = l;
+          else continue;
+        } else v = arithmetic(op, l, r);
+        target ??= resultMetric(mj, oi).target;
+        putStep(target, i, v);
+      }
+      continue;
+    }
     for (let i = 0; i < steps.n; i++) {
       let oi = -1;
       for (const j of oneIdx) {

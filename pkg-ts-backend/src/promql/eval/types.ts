@@ -50,7 +50,9 @@ export interface StringValue {
 export type EvalValue = VectorValue | ScalarValue | StringValue | MatrixValue;
 
 export function newStepSeries(metric: Labels, dropName: boolean, steps: number): StepSeries {
-  return { metric, dropName, vals: new Float64Array(steps), has: new Uint8Array(steps) };
+  // One allocation for both arrays: typed-array allocation dominates for many small series.
+  const buf = new ArrayBuffer(steps * 9);
+  return { metric, dropName, vals: new Float64Array(buf, 0, steps), has: new Uint8Array(buf, steps * 8, steps) };
 }
 
 /** First index in ts[from..to) whose timestamp is > t. */

@@ -14,7 +14,7 @@ import { badBucketLabel, forcedMonotonicity, invalidQuantile, possibleNonCounter
 import { SeriesCollector } from '../eval/collect';
 import { Evaluator, mergeAfterRelabel } from '../eval/evaluator';
 import type { Steps } from '../eval/steps';
-import { EvalValue, MatrixValue, StepSeries, VectorValue } from '../eval/types';
+import { EvalValue, MatrixValue, newStepSeries, StepSeries, VectorValue } from '../eval/types';
 import type { Call, Expr } from '../parser/ast';
 import { QueryError } from '../value';
 import { formatFloatPlain } from '../eval/aggregate';
@@ -132,12 +132,7 @@ function mapSeries(
   const out: StepSeries[] = [];
   for (const ser of input) {
     const { metric, dropName } = ev.dropName(ser.metric);
-    const res: StepSeries = {
-      metric,
-      dropName: dropName || ser.dropName,
-      vals: new Float64Array(steps.n),
-      has: new Uint8Array(steps.n),
-    };
+    const res = newStepSeries(metric, dropName || ser.dropName, steps.n);
     let any = false;
     for (let i = 0; i < steps.n; i++) {
       if (!ser.has[i]) continue;
@@ -322,10 +317,7 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
         throw new QueryError('execution', (err as Error).message);
       }
       if (v === null) continue;
-      if (!vals || !has) {
-        vals = new Float64Array(n);
-        has = new Uint8Array(n);
-      }
+      if (!vals || !has) ({ vals, has } = newStepSeries(ser.metric, false, n));
       vals[i] = v;
       has[i] = 1;
     }
