@@ -1,7 +1,7 @@
 import { labelsFromRecord } from '../model/labels';
 import { STALE_NAN } from '../model/value';
 import { MemoryStorage } from '../storage/memory';
-import { FEDERATE_CONTENT_TYPE } from './federate';
+import { escapeName, FEDERATE_CONTENT_TYPE, renderFederation } from './federate';
 import { appendSamples, baseDeps, startApiServer, TestServer } from './testing/server';
 
 const NOW = 10_000_000;
@@ -37,6 +37,13 @@ describe('/federate', () => {
         '',
       ].join('\n')
     );
+  });
+
+  it('escapes UTF-8 names to legacy ones with underscores', () => {
+    expect(escapeName('my.metric')).toBe('my_metric');
+    expect(escapeName('1abc')).toBe('_abc');
+    expect(escapeName('ok_name:x')).toBe('ok_name:x');
+    expect(renderFederation([{ labels: labelsFromRecord({ __name__: 'a.b', 'c-d': 'v' }), t: 5, v: 1 }], [])).toBe('# TYPE a_b untyped\na_b{c_d="v",instance=""} 1 5\n');
   });
 
   it('answers an empty body without match[] and 400 for a bad selector', async () => {

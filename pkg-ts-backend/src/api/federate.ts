@@ -13,7 +13,7 @@ import type { ApiDeps } from './types';
 
 export const FEDERATE_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-interface LatestSample {
+export interface LatestSample {
   labels: Labels;
   t: number;
   v: number;
@@ -34,6 +34,18 @@ function latestSample(s: Series, mint: number, maxt: number): LatestSample | und
   } while (it.next());
   if (!found || isStaleNaN(v)) return undefined;
   return { labels: s.labels, t, v };
+}
+
+/** The text format 0.0.4 only knows legacy names: other characters become `_` (Prometheus 3's underscore escaping). */
+export function escapeName(name: string): string {
+  if (/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) return name;
+  let out = '';
+  let i = 0;
+  for (const ch of name) {
+    out += /[a-zA-Z_:]/.test(ch) || (i > 0 && /[0-9]/.test(ch)) ? ch : '_';
+    i++;
+  }
+  return out;
 }
 
 function escapeLabelValue(v: string): string {
@@ -58,7 +70,7 @@ export function renderFederation(samples: LatestSample[], externalLabels: Labels
   const lines: string[] = [];
   let family = '';
   for (const s of sorted) {
-    const name = getLabel(s.labels, METRIC_NAME);
+    const name = escapeName(getLabel(s.labels, METRIC_NAME));
     if (name !== family) {
       lines.push(`# TYPE ${name} untyped`);
       family = name;
@@ -67,10 +79,10 @@ export function renderFederation(samples: LatestSample[], externalLabels: Labels
     const present = new Set<string>();
     for (const l of s.labels) {
       if (l.name === METRIC_NAME || l.value === '') continue;
-      pairs.push(`${l.name}="${escapeLabelValue(l.value)}"`);
+      pairs.push(`${escapeName(l.name)}="${escapeLabelValue(l.value)}"`);
       present.add(l.name);
     }
-    for (const n of externalNames) if (!present.has(n)) pairs.push(`${n}="${escapeLabelValue(external.get(n)!)}"`);
+    for (const n of externalNames) if (!present.has(n)) pairs.push(`${escapeName(n)}="${escapeLabelValue(external.get(n)!)}"`);
     lines.push(`${name}{${pairs.join(',')}} ${formatFloatG(s.v)} ${s.t}`);
   }
   return lines.length ? lines.join('\n') + '\n' : '';
