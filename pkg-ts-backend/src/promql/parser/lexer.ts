@@ -64,9 +64,6 @@ const KEYWORD_WORDS: ReadonlySet<string> = new Set([
 const DURATION_KEYWORDS: ReadonlySet<string> = new Set(['step', 'range', 'min', 'max', 'min_of', 'max_of']);
 const PREPROCESSOR_WORDS: ReadonlySet<string> = new Set(['start', 'end']);
 
-function isSpace(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\n' || c === '\r';
-}
 function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
 }
@@ -76,6 +73,21 @@ function isAlpha(c: string): boolean {
 function isAlphaNumeric(c: string): boolean {
   return isAlpha(c) || isDigit(c);
 }
+/** Whether the UTF-16 code unit is a letter, digit or underscore (the hot path of word scanning). */
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/** The end of the run of word characters (and colons, when allowed) starting at `from`. */
+function scanWord(s: string, from: number, colon: boolean): number {
+  let i = from;
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (isWordCode(c) || (colon && c === 58)) i++;
+    else return i;
+  }
+}
+
 function isHexDigit(c: string): boolean {
   return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -159,13 +171,13 @@ export class Lexer {
   }
 
   private skipSpaceAndComments(): void {
+    const s = this.input;
     for (;;) {
-      const c = this.peekChar();
-      if (isSpace(c)) {
+      const c = s.charCodeAt(this.pos);
+      if (c === 32 || c === 9 || c === 10 || c === 13) {
         this.pos++;
-      } else if (c === '#') {
-        while (this.pos < this.input.length && this.input[this.pos] !== '\n' && this.input[this.pos] !== '\r')
-          this.pos++;
+      } else if (c === 35 /* # */) {
+        while (this.pos < s.length && s[this.pos] !== '\n' && s[this.pos] !== '\r') this.pos++;
       } else {
         break;
       }
@@ -309,7 +321,7 @@ export class Lexer {
         return this.emit('RIGHT_BRACE');
     }
     if (isAlpha(c)) {
-      while (isAlphaNumeric(this.peekChar())) this.pos++;
+      this.pos = scanWord(this.input, this.pos, false);
       return this.emit('IDENTIFIER');
     }
     return this.error(`unexpected character inside braces: ${goQuoteRune(c)}`);
@@ -362,7 +374,7 @@ export class Lexer {
   }
 
   private lexKeywordOrIdentifier(): Token {
-    while (isAlphaNumeric(this.peekChar()) || this.peekChar() === ':') this.pos++;
+    this.pos = scanWord(this.input, this.pos, true);
     const word = this.input.slice(this.start, this.pos);
     const lower = word.toLowerCase();
     if (lower === 'inf' || lower === 'nan') return this.emit('NUMBER');
