@@ -8,10 +8,13 @@ interface BuildInfo {
   version?: string;
   revision?: string;
   goVersion?: string;
+  /** flint's own version; `version` is then the Prometheus version whose API it implements. */
+  flintVersion?: string;
 }
 
-/** flint reports its Node.js runtime where Prometheus reports its Go version. */
 function serverName(info: BuildInfo): string {
+  if (info.flintVersion) return `flint ${info.flintVersion}${info.version ? ` (Prometheus API ${info.version})` : ''}`;
+  // flint reports its Node.js runtime where Prometheus reports its Go version.
   const product = info.goVersion?.startsWith('node') ? 'flint' : 'Prometheus';
   return info.version ? `${product} ${info.version}` : product;
 }
@@ -42,7 +45,7 @@ export async function checkHealth(client: PrometheusApiClient): Promise<CheckHea
   }
   const name = info ? serverName(info) : 'a Prometheus-compatible server';
   return healthy(`Data source is working: ${name} at ${client.config.url}`, {
-    version: info?.version ?? '',
+    version: info?.flintVersion ?? info?.version ?? '',
     revision: info?.revision ?? '',
   });
 }

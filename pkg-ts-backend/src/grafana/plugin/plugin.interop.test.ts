@@ -2,112 +2,27 @@
 // the built locator started exactly as Grafana starts it (only Grafana's environment, no
 // PATH, first stdout line = go-plugin handshake), a gRPC client in Grafana's place, frames
 // decoded with apache-arrow itself, and the upstream killed and brought back.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { RecordBatchFileReader, Type, type Field as ArrowField } from 'apache-arrow';
 import { nopLogger } from '../../util/log';
 import { startGrafanaPluginService, type GrafanaPluginService } from './service';
 import { dataQuery, pluginContext, PluginClient } from './testdata/pluginClient';
+import {
+  buildLocators,
+  freePort,
+  grafanaEnv,
+  locatorPath,
+  ScrapingServer,
+  startLocator,
+  stopLocator,
+  waitFor,
+  type Locator,
+} from './testdata/processes';
 
 jest.setTimeout(60_000);
-
-const repoRoot = join(__dirname, '..', '..', '..', '..');
-const locatorPath = join(repoRoot, 'dist', 'gpx_flint_linux_amd64');
-const PROMETHEUS = '/usr/bin/prometheus';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-class PrometheusProcess {
-  private child?: ChildProcess;
-  readonly url: string;
-  log = '';
-
-  constructor(
-    private readonly dir: string,
-    readonly port: number
-  ) {
-    this.url = `http://127.0.0.1:${port}`;
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`
-    );
-  }
-
-  async start(): Promise<void> {
-    this.child = spawn(
-      PROMETHEUS,
-      [
-        `--config.file=${join(this.dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(this.dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${this.port}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] }
-    );
-    this.child.stderr!.on('data', (chunk: Buffer) => (this.log = (this.log + chunk.toString()).slice(-4000)));
-    // Ready once `up` has been scraped at least once.
-    await waitFor('prometheus to scrape itself', async () => {
-      const res = await fetch(`${this.url}/api/v1/query?query=up`);
-      const body = (await res.json()) as { data: { result: unknown[] } };
-      return body.data.result.length > 0 ? true : undefined;
-    });
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
-
-interface Locator {
-  child: ChildProcess;
-  firstLine: string;
-}
-
-/** Starts the locator as Grafana does: no arguments, Grafana's variables only, stdout piped. */
-async function startLocator(env: Record<string, string>): Promise<Locator> {
-  const child = spawn(locatorPath, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines = createInterface({ input: child.stdout! });
-  const firstLine = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`locator exited with ${code} before the handshake`)));
-  });
-  return { child, firstLine };
-}
-
-function grafanaEnv(address: string): Record<string, string> {
-  return {
-    grafana_plugin_type: 'datasource',
-    PLUGIN_PROTOCOL_VERSIONS: '2',
-    PLUGIN_MIN_PORT: '10000',
-    PLUGIN_MAX_PORT: '25000',
-    GF_VERSION: '12.3.0',
-    GF_EDITION: 'Open Source',
-    GF_PLUGIN_GRPC_ADDRESS: address,
-  };
-}
 
 function readFrame(bytes: Uint8Array) {
   expect(Buffer.from(bytes.subarray(0, 6)).toString('latin1')).toBe('ARROW1');
@@ -132,18 +47,15 @@ function expectSeriesField(time: ArrowField, value: ArrowField) {
 
 describe('the Flint backend plugin, as Grafana runs it, against Prometheus', () => {
   let dir: string;
-  let prometheus: PrometheusProcess;
+  let prometheus: ScrapingServer;
   let service: GrafanaPluginService;
   let locator: Locator;
   let client: PluginClient;
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build-plugin.mjs'), 'locators'], {
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`build-plugin failed: ${build.stderr}`);
+    buildLocators();
     dir = mkdtempSync(join(tmpdir(), 'flint-plugin-interop-'));
-    prometheus = new PrometheusProcess(dir, await freePort());
+    prometheus = new ScrapingServer(['/usr/bin/prometheus'], dir, await freePort(), 'prometheus');
     await prometheus.start();
     service = await startGrafanaPluginService({ address: '127.0.0.1:0', logger: nopLogger, version: 'interop' });
     locator = await startLocator(grafanaEnv(service.address));
@@ -154,7 +66,7 @@ describe('the Flint backend plugin, as Grafana runs it, against Prometheus', () 
 
   afterAll(async () => {
     client?.close();
-    if (locator && locator.child.exitCode === null) locator.child.kill('SIGKILL');
+    if (locator) await stopLocator(locator);
     await service?.stop();
     await prometheus?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -243,9 +155,7 @@ describe('the Flint backend plugin, as Grafana runs it, against Prometheus', () 
 
   it('keeps serving after Shutdown and after Grafana kills the locator', async () => {
     await client.shutdown({});
-    const exited = new Promise((resolve) => locator.child.once('exit', resolve));
-    locator.child.kill('SIGKILL');
-    await exited;
+    await stopLocator(locator);
     expect(await client.healthCheck({ service: 'plugin' })).toEqual({ status: 'SERVING' });
   });
 

@@ -173,10 +173,7 @@ export async function startGrafanaPluginService(opts: GrafanaPluginServiceOption
     );
   });
   const address = `${host}:${port}`;
-  logger.info('Grafana plugin service listening (plain gRPC: keep this port on a private network)', {
-    address,
-    version: opts.version,
-  });
+  logger.debug('Grafana plugin service bound', { address, version: opts.version });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
