@@ -1,4 +1,4 @@
-import { formatOpenMetricsFloat } from './scan';
+import { formatOpenMetricsFloat, parseFloatToken } from './scan';
 import { selectFormat } from './contentType';
 
 describe('selectFormat', () => {
@@ -44,5 +44,20 @@ describe('formatOpenMetricsFloat', () => {
     [NaN, 'NaN'],
   ])('%p -> %s', (v, s) => {
     expect(formatOpenMetricsFloat(v)).toBe(s);
+  });
+});
+
+describe('parseFloatToken', () => {
+  test('the short-decimal fast path agrees with Number() on many values', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let k = 0; k < 20000; k++) {
+      const digits = Math.floor(rand() * 15) + 1;
+      let s = '';
+      for (let d = 0; d < digits; d++) s += Math.floor(rand() * 10);
+      const dot = Math.floor(rand() * (digits + 1));
+      const text = (rand() < 0.3 ? '-' : '') + s.slice(0, dot) + '.' + s.slice(dot);
+      expect(parseFloatToken(text, 0, text.length)).toBe(Number(text));
+    }
   });
 });

@@ -46,6 +46,8 @@ export function quote(s: string): string {
   return JSON.stringify(s);
 }
 
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
 /**
  * Parses a float the way Prometheus does (Go's ParseFloat without hex floats or underscores):
  * decimal with optional sign, fraction and exponent, or `Inf`/`Infinity` (signed) and `NaN`,
@@ -89,11 +91,19 @@ export function parseFloatToken(src: string, start: number, end: number): number
   // Most exposed values are small integers: skip Number()'s string conversion for them.
   if (i === end && intDigits > 0 && intDigits <= 15) return negative ? -intValue : intValue;
   let fracDigits = 0;
+  let mantissa = intValue;
   if (i < end && c === CH_DOT) {
     i++;
-    while (i < end && isDigit(src.charCodeAt(i))) {
+    while (i < end && isDigit((c = src.charCodeAt(i)))) {
+      mantissa = mantissa * 10 + (c - 48);
       fracDigits++;
       i++;
+    }
+    // Up to 15 digits the mantissa and the power of ten are exact, so one IEEE division gives the
+    // correctly rounded value without building a substring for Number().
+    if (i === end && intDigits + fracDigits <= 15 && intDigits + fracDigits > 0) {
+      const v = mantissa / POW10[fracDigits];
+      return negative ? -v : v;
     }
   }
   if (intDigits + fracDigits === 0) {
