@@ -80,14 +80,18 @@ export class Notifier {
   private readonly log: Logger;
   private readonly retryDelaysMs: number[];
 
+  private externalLabels: Labels;
+
   constructor(private readonly opts: NotifierOptions) {
+    this.externalLabels = opts.externalLabels;
     this.log = opts.logger.child({ component: 'notifier' });
     this.retryDelaysMs = opts.retryDelaysMs ?? [100, 500];
     queueCapacityGauge.set(opts.queueCapacity);
   }
 
-  /** Replaces the Alertmanager sets and the global alert relabeling (on startup and reload). */
-  applyConfig(alertmanagers: AlertmanagerConfig[], alertRelabelConfigs: RelabelConfig[], baseDir = '.'): void {
+  /** Replaces the Alertmanager sets, the global alert relabeling and (when given) the external labels, on startup and reload. */
+  applyConfig(alertmanagers: AlertmanagerConfig[], alertRelabelConfigs: RelabelConfig[], baseDir = '.', externalLabels?: Labels): void {
+    if (externalLabels) this.externalLabels = externalLabels;
     const previous = new Map(this.sets.map((s) => [s.name, s]));
     this.alertRelabelConfigs = alertRelabelConfigs;
     this.sets = alertmanagers.map((cfg, i) => {
@@ -123,7 +127,7 @@ export class Notifier {
     const prepared: NotifierAlert[] = [];
     for (const a of alerts) {
       let labels = a.labels;
-      for (const l of this.opts.externalLabels) if (!labels.some((x) => x.name === l.name)) labels = withLabel(labels, l.name, l.value);
+      for (const l of this.externalLabels) if (!labels.some((x) => x.name === l.name)) labels = withLabel(labels, l.name, l.value);
       const relabeled = relabel(labels, this.alertRelabelConfigs);
       if (relabeled === null || relabeled.length === 0) continue;
       prepared.push({ ...a, labels: relabeled });

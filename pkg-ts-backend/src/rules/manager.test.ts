@@ -134,6 +134,19 @@ describe('RuleManager', () => {
     await manager.stop();
   });
 
+  test('a reload can change external labels and the default query offset', async () => {
+    const { manager, fixed, clock } = setup();
+    const f = file('f.yml', RULES);
+    await manager.update([f], 60_000);
+    const before = manager.ruleGroups()[0];
+    await manager.update([f], 60_000, { externalLabels: labelsFromRecord({ cluster: 'c2' }), defaultQueryOffsetMs: 0 });
+    expect(manager.ruleGroups()[0]).not.toBe(before);
+    fixed.set('x > 1', [{ metric: labelsFromRecord({ job: 'j' }), t: 0, v: 5 }]);
+    await manager.ruleGroups()[0].evaluate(clock.now);
+    expect(manager.alerts()[0].annotations).toEqual({ summary: 'x is 5 on j in c2' });
+    await manager.stop();
+  });
+
   test('removed groups mark their series stale', async () => {
     const { manager, storage, fixed, clock } = setup();
     const f = file('e.yml', RULES);

@@ -31,6 +31,12 @@ export interface RuleManagerOptions {
   now?: () => number;
 }
 
+/** Settings a config reload may change besides the rule files (global.external_labels, global.rule_query_offset). */
+export interface ReloadableSettings {
+  externalLabels?: Labels;
+  defaultQueryOffsetMs?: number;
+}
+
 /** The generator URL Prometheus gives alerts: the expression's table view in the UI. */
 export function generatorURL(externalUrl: string, expr: string): string {
   return `${externalUrl.replace(/\/$/, '')}/graph?g0.expr=${queryEscape(expr)}&g0.tab=1`;
@@ -62,9 +68,13 @@ export class RuleManager {
   private readonly now: () => number;
   private readonly log: Logger;
   private updating: Promise<void> = Promise.resolve();
+  private externalLabels: Labels;
+  private defaultQueryOffsetMs: number;
 
   constructor(private readonly opts: RuleManagerOptions) {
     this.now = opts.now ?? Date.now;
+    this.externalLabels = opts.externalLabels;
+    this.defaultQueryOffsetMs = opts.defaultQueryOffsetMs ?? 0;
     this.log = opts.logger.child({ component: 'rule manager' });
   }
 
@@ -72,13 +82,13 @@ export class RuleManager {
    * Loads the given rule files (resolved paths) and replaces the running groups. When any file is
    * bad, throws a RuleFileError listing every problem and leaves the running rules untouched.
    */
-  update(files: string[], evaluationIntervalMs: number): Promise<void> {
-    const run = this.updating.then(() => this.doUpdate(files, evaluationIntervalMs));
+  update(files: string[], evaluationIntervalMs: number, settings: ReloadableSettings = {}): Promise<void> {
+    const run = this.updating.then(() => this.doUpdate(files, evaluationIntervalMs, settings));
     this.updating = run.catch(() => undefined);
     return run;
   }
 
-  private async doUpdate(files: string[], evaluationIntervalMs: number): Promise<void> {
+  private async doUpdate(files: string[], evaluationIntervalMs: number, settings: ReloadableSettings): Promise<void> {
     const specs: RuleGroupSpec[] = [];
     const errors: string[] = [];
     for (const file of files) {
@@ -97,6 +107,10 @@ export class RuleManager {
       }
     }
     if (errors.length > 0) throw new RuleFileError(errors);
+    // Alert templates see the external labels: a change rebuilds every group (state carried over).
+    const externalLabelsChanged = settings.externalLabels !== undefined && labelsKey(settings.externalLabels) !== labelsKey(this.externalLabels);
+    if (settings.externalLabels) this.externalLabels = settings.externalLabels;
+    if (settings.defaultQueryOffsetMs !== undefined) this.defaultQueryOffsetMs = settings.defaultQueryOffsetMs;
 
     const shouldRestore = !this.restoredOnce;
     const next = new Map<string, Group>();
@@ -109,7 +123,7 @@ export class RuleManager {
     const final = new Map<string, Group>();
     for (const [key, g] of next) {
       const old = this.groupsByKey.get(key);
-      if (old && groupSignature(old) === groupSignature(g)) {
+      if (old && !externalLabelsChanged && groupSignature(old) === groupSignature(g)) {
         final.set(key, old);
         continue;
       }
@@ -143,7 +157,7 @@ export class RuleManager {
         keepFiringForMs: r.keepFiringForMs,
         labels,
         annotations: r.annotations,
-        externalLabels: this.opts.externalLabels,
+        externalLabels: this.externalLabels,
         externalUrl: this.opts.externalUrl,
         restored: !shouldRestore,
       });
@@ -154,7 +168,7 @@ export class RuleManager {
       file: spec.file,
       intervalMs: spec.intervalMs || defaultIntervalMs,
       limit: spec.limit,
-      queryOffsetMs: spec.queryOffsetMs ?? this.opts.defaultQueryOffsetMs ?? 0,
+      queryOffsetMs: spec.queryOffsetMs ?? this.defaultQueryOffsetMs,
       rules,
       appendable: this.opts.appendable,
       queryable: this.opts.queryable,
