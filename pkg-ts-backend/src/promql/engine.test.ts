@@ -1,7 +1,7 @@
 import { labelsFromRecord } from '../model/labels';
 import { STALE_NAN } from '../model/value';
 import { MemoryStorage } from '../storage/memory';
-import { Engine } from './engine';
+import { checkRangeResolution, Engine } from './engine';
 import { QueryError } from './value';
 
 async function storage(
@@ -104,7 +104,7 @@ describe('Engine', () => {
   });
 
   it('yields to the event loop during a long query', async () => {
-    const st = await storage(many(2000), 60, 15_000, (s, i) => s * i);
+    const st = await storage(many(500), 60, 15_000, (s, i) => s * i);
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
     try {
@@ -139,5 +139,12 @@ describe('Engine', () => {
     expect(res.infos).toEqual([
       'PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "requests" (1:6)',
     ]);
+  });
+
+  it('offers the API its 11,000 points per series check', () => {
+    expect(() => checkRangeResolution(0, 11_000_000, 1000)).not.toThrow();
+    expect(() => checkRangeResolution(0, 11_001_000, 1000)).toThrow(
+      'exceeded maximum resolution of 11,000 points per timeseries'
+    );
   });
 });

@@ -41,6 +41,22 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   enableDelayedNameRemoval: false,
 };
 
+/** Prometheus's API limit on range-query resolution. */
+export const MAX_POINTS_PER_SERIES = 11_000;
+
+/**
+ * The check the query API makes before running a range query (the engine itself, like
+ * Prometheus's, does not limit it): throws bad_data when the query would exceed 11,000 steps.
+ */
+export function checkRangeResolution(start: number, end: number, step: number): void {
+  if ((end - start) / step > MAX_POINTS_PER_SERIES) {
+    throw new QueryError(
+      'bad_data',
+      'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)'
+    );
+  }
+}
+
 export class Engine {
   readonly opts: EngineOptions;
   private running = 0;

@@ -1,7 +1,7 @@
 // Aggregation operators. Groups are fixed per series (labels do not change across steps), so
 // each series is assigned its group once and then folded into per-step accumulators.
-import { isNameLike } from './names';
-import { isValidLegacyLabelName, Label, Labels, labelsKey, METRIC_NAME } from '../../model/labels';
+import { isNameLike, isValidLabelName } from './names';
+import { Label, Labels, labelsKey, METRIC_NAME } from '../../model/labels';
 import { formatG, invalidQuantile, invalidRatio } from '../annotations';
 import { quantile } from '../functions/stats';
 import type { AggregateExpr } from '../parser/ast';
@@ -383,9 +383,4 @@ function countValues(
     }
   }
   return { kind: 'vector', series: c.out };
-}
-
-function isValidLabelName(s: string): boolean {
-  // Prometheus 3 accepts any non-empty valid UTF-8 label name; lone surrogates are not valid.
-  return s.length > 0 && (isValidLegacyLabelName(s) || !/[\ud800-\udfff]/.test(s));
 }

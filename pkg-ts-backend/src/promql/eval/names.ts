@@ -9,3 +9,10 @@ export function isNameLike(name: string): boolean {
 export function withoutName(metric: Labels): Labels {
   return metric.filter((l) => !isNameLike(l.name));
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Prometheus 3 accepts any non-empty valid UTF-8 label name; lone surrogates are not UTF-8. */
+export function isValidLabelName(name: string): boolean {
+  return name.length > 0 && !LONE_SURROGATE.test(name);
+}

@@ -1,17 +1,9 @@
 // Function calls: looks the function up by name and evaluates it over all steps.
-import {
-  compareLabels,
-  getLabel,
-  isValidLegacyLabelName,
-  Label,
-  Labels,
-  labelsKey,
-  METRIC_NAME,
-  withLabel,
-} from '../../model/labels';
+import { compareLabels, getLabel, Label, Labels, labelsKey, METRIC_NAME, withLabel } from '../../model/labels';
 import { compileAnchored, Regex } from '../../model/regex';
 import { badBucketLabel, forcedMonotonicity, invalidQuantile, possibleNonCounter } from '../annotations';
 import { SeriesCollector } from '../eval/collect';
+import { isValidLabelName } from '../eval/names';
 import { Evaluator, mergeAfterRelabel } from '../eval/evaluator';
 import type { Steps } from '../eval/steps';
 import { EvalValue, MatrixValue, newStepSeries, StepSeries, VectorValue } from '../eval/types';
@@ -339,10 +331,6 @@ function checkedRegex(source: string, fn: string): Regex {
   } catch {
     throw new QueryError('execution', `invalid regular expression in ${fn}(): ${source}`);
   }
-}
-
-function isValidLabelName(name: string): boolean {
-  return name.length > 0 && (isValidLegacyLabelName(name) || !/[\ud800-\udfff]/.test(name));
 }
 
 async function stringArg(ev: Evaluator, e: Expr, steps: Steps): Promise<string> {
