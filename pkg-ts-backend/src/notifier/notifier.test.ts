@@ -114,6 +114,15 @@ describe('Notifier', () => {
     expect(am.requests.map((r) => r.authorization).sort()).toEqual(['Basic ' + Buffer.from('u:p').toString('base64'), 'Bearer tok']);
   });
 
+  test('a reload can replace the external labels', async () => {
+    notifier = new Notifier({ logger, queueCapacity: 10000, externalLabels: labelsFromRecord({ cluster: 'old' }), discoveryUpdateIntervalMs: 0 });
+    notifier.applyConfig([amConfig([`127.0.0.1:${am.port}`])], [], '.', labelsFromRecord({ cluster: 'new', region: 'r' }));
+    await until(() => notifier.alertmanagers().active.length === 1);
+    notifier.send([alert('A')]);
+    await until(() => am.requests.length === 1);
+    expect((am.requests[0].body[0] as { labels: Record<string, string> }).labels).toEqual({ alertname: 'A', cluster: 'new', region: 'r' });
+  });
+
   test('batches at most 256 alerts per request', async () => {
     notifier = new Notifier({ logger, queueCapacity: 10000, externalLabels: [], discoveryUpdateIntervalMs: 0 });
     notifier.send(Array.from({ length: 600 }, (_, i) => alert(`A${i}`)));
