@@ -1,5 +1,5 @@
 import { STALE_NAN } from '../model/value';
-import { formatFloatExponent, formatFloatG, formatRFC3339, formatSampleValue, formatTimestamp, jsonWithRaw, RawJSON, resultJSON } from './encode';
+import { formatFloatExponent, formatFloatG, formatFloatPlain, formatRFC3339, formatSampleValue, formatTimestamp, jsonWithRaw, RawJSON, resultJSON } from './encode';
 
 describe('formatSampleValue (Go shortest, e notation below 1e-6 and from 1e21)', () => {
   it.each([
@@ -40,6 +40,20 @@ describe('formatFloatExponent and formatFloatG', () => {
   });
 });
 
+describe('formatFloatPlain (Go %f with shortest digits)', () => {
+  it.each([
+    [1e-7, '0.0000001'],
+    [1e21, '1000000000000000000000'],
+    [1.5e22, '15000000000000000000000'],
+    [123.456, '123.456'],
+    [-0.00125, '-0.00125'],
+    [42, '42'],
+    [-0, '-0'],
+    [NaN, 'NaN'],
+    [-Infinity, '-Inf'],
+  ])('%p -> %s', (v, s) => expect(formatFloatPlain(v)).toBe(s));
+});
+
 describe('formatTimestamp', () => {
   it('writes seconds with the milliseconds that are there', () => {
     expect(formatTimestamp(1_500)).toBe('1.500');
@@ -66,7 +80,9 @@ describe('resultJSON', () => {
 
   it('encodes every value type', () => {
     expect(resultJSON({ type: 'scalar', t: 1000, v: 2 })).toBe('[1,"2"]');
-    expect(resultJSON({ type: 'string', t: 1500, v: 'x"y' })).toBe('[1.500,"x\\"y"]');
+    expect(resultJSON({ type: 'scalar', t: 1500, v: 1e-7 })).toBe('[1.5,"0.0000001"]');
+    expect(resultJSON({ type: 'string', t: 1500, v: 'x"y' })).toBe('[1.5,"x\\"y"]');
+    expect(resultJSON({ type: 'vector', samples: [{ metric: [], t: 1500, v: 1e-7 }] })).toBe('[{"metric":{},"value":[1.500,"1e-07"]}]');
     expect(resultJSON({ type: 'vector', samples: [] })).toBe('[]');
     expect(JSON.parse(resultJSON({ type: 'vector', samples: [{ metric, t: 2000, v: 1 }] }))).toEqual([{ metric: { __name__: 'up', job: 'a"b' }, value: [2, '1'] }]);
     expect(resultJSON({ type: 'matrix', series: [{ metric: [], ts: [1000, 2000], vs: [1, Infinity] }] })).toBe('[{"metric":{},"values":[[1,"1"],[2,"+Inf"]]}]');

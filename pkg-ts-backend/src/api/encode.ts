@@ -34,6 +34,21 @@ export function formatFloatExponent(v: number): string {
   return special(v) ?? widenExponent(v.toExponential());
 }
 
+/** Go's strconv.FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent (scalar results). */
+export function formatFloatPlain(v: number): string {
+  const s = special(v);
+  if (s !== undefined) return s;
+  const e = Math.abs(v).toExponential();
+  const at = e.indexOf('e');
+  const digits = e.slice(0, at).replace('.', '');
+  const exp = Number(e.slice(at + 1));
+  let out: string;
+  if (exp < 0) out = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  else if (exp + 1 >= digits.length) out = digits + '0'.repeat(exp + 1 - digits.length);
+  else out = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  return v < 0 ? `-${out}` : out;
+}
+
 /** Go's strconv.FormatFloat(v, 'g', -1, 64), used by the text exposition format (`1e+06`). */
 export function formatFloatG(v: number): string {
   const s = special(v);
@@ -64,6 +79,14 @@ export function labelsJSON(ls: Labels): string {
   return s + '}';
 }
 
+/**
+ * Scalars and strings are encoded by Prometheus with Go's generic JSON (timestamp as a plain
+ * float64, `1.5`) and 'f' formatting, unlike the vector and matrix points (`1.500`, `1e-07`).
+ */
+function scalarTimestamp(ms: number): string {
+  return JSON.stringify(ms / 1000);
+}
+
 function pointJSON(t: number, v: number): string {
   return `[${formatTimestamp(t)},"${formatSampleValue(v)}"]`;
 }
@@ -88,9 +111,9 @@ function matrixJSON(series: readonly MatrixSeries[]): string {
 export function resultJSON(v: Value): string {
   switch (v.type) {
     case 'scalar':
-      return pointJSON(v.t, v.v);
+      return `[${scalarTimestamp(v.t)},"${formatFloatPlain(v.v)}"]`;
     case 'string':
-      return `[${formatTimestamp(v.t)},${JSON.stringify(v.v)}]`;
+      return `[${scalarTimestamp(v.t)},${JSON.stringify(v.v)}]`;
     case 'vector':
       return vectorJSON(v.samples);
     case 'matrix':
