@@ -7,6 +7,7 @@ import {
   parsePromQueryData,
   PromResultError,
   type Frame,
+  type PromQueryData,
   type PromResultFormat,
 } from '../frames';
 import type { Logger } from '../../util/log';
@@ -95,6 +96,16 @@ function errorResponse(
   return { frames, error: message, status, errorSource };
 }
 
+/** The `data` of a query response, checked; a malformed one is the upstream's fault. */
+function queryResultOf(data: unknown, url: string): PromQueryData {
+  try {
+    return parsePromQueryData(data);
+  } catch (e) {
+    if (!(e instanceof PromResultError)) throw e;
+    throw new UpstreamError(`${url} sent a ${e.message}`, 'not-prometheus', 502);
+  }
+}
+
 async function runOne(query: DataQuery, ctx: QueryContext): Promise<DataResponse> {
   const model = parseQueryModel(query.json);
   if (model.expr.trim() === '') throw new QueryModelError('the query has no expression');
@@ -131,14 +142,14 @@ async function runOne(query: DataQuery, ctx: QueryContext): Promise<DataResponse
   const collect = async (run: () => Promise<ApiEnvelope<unknown>>) => {
     try {
       const envelope = await run();
-      let data;
-      try {
-        data = parsePromQueryData(envelope.data);
-      } catch (e) {
-        if (!(e instanceof PromResultError)) throw e;
-        throw new UpstreamError(`${ctx.client.config.url} sent a ${e.message}`, 'not-prometheus', 502);
+      const data = queryResultOf(envelope.data, config.url);
+      for (const frame of framesFromPrometheus(data, {
+        ...framing,
+        warnings: envelope.warnings,
+        infos: envelope.infos,
+      })) {
+        frames.push(frame);
       }
-      frames.push(...framesFromPrometheus(data, { ...framing, warnings: envelope.warnings, infos: envelope.infos }));
     } catch (e) {
       if (!(e instanceof UpstreamError)) throw e;
       errors.push(e);
