@@ -221,7 +221,8 @@ export class Lexer {
       }
       case '<':
       case '>':
-        if (this.peekChar() === '=') this.pos++;
+        // `</` and `>/` are Prometheus 3's histogram trim operators; lexed whole so the parser can name them.
+        if (this.peekChar() === '=' || this.peekChar() === '/') this.pos++;
         return this.emit('OPERATOR');
       case '"':
       case "'":

@@ -305,6 +305,12 @@ describe('operators and modifiers', () => {
     ['"a"[5m:]', '1:1: parse error: subquery is only allowed on instant vector, got string instead'],
     ['foo bar', '1:5: parse error: unexpected identifier "bar"'],
     ['a == on() bool b', '1:11: parse error: unexpected <bool>'],
+    ['h >/ 0.5', '1:3: parse error: the native histogram trim operator >/ is not supported'],
+    ['h </ 0.5', '1:3: parse error: the native histogram trim operator </ is not supported'],
+    ['a + fill(0) b', '1:5: parse error: binop fill modifiers are experimental and not enabled'],
+    ['a + on(x) fill_left(1) b', '1:11: parse error: binop fill modifiers are experimental and not enabled'],
+    ['rate(foo[5m] anchored)', '1:6: parse error: anchored modifier is experimental and not enabled'],
+    ['foo smoothed', '1:1: parse error: smoothed modifier is experimental and not enabled'],
   ])('%s fails', (q, msg) => {
     expect(parseError(q).message).toBe(msg);
   });

@@ -63,6 +63,8 @@ const MAX_NESTING_DEPTH = 500;
 
 /** Operators of duration expressions (the arithmetic ones, same precedence as elsewhere). */
 const DURATION_PRECEDENCE: Readonly<Record<string, number>> = { '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, '^': 6 };
+/** Prometheus 3's experimental `fill(v)`, `fill_left(v)`, `fill_right(v)` binary-operator modifiers. */
+const FILL_MODIFIERS: ReadonlySet<string> = new Set(['fill', 'fill_left', 'fill_right']);
 const DURATION_FUNCTIONS: ReadonlySet<string> = new Set(['step', 'range', 'min', 'max', 'min_of', 'max_of']);
 
 /** A folded duration expression: its value in seconds and where it was written. */
@@ -243,6 +245,9 @@ export class Parser {
     for (;;) {
       if (this.tok.kind !== 'OPERATOR') return lhs;
       const opText = this.tok.text.toLowerCase();
+      if (opText === '</' || opText === '>/') {
+        this.stop(`the native histogram trim operator ${opText} is not supported`, this.tok);
+      }
       const prec = BINARY_PRECEDENCE[opText];
       if (prec === undefined || prec < minPrecedence) return lhs;
       this.advance();
@@ -266,6 +271,9 @@ export class Parser {
         matching.card = this.advance().text.toLowerCase() === 'group_left' ? 'many-to-one' : 'one-to-many';
         if (this.is('LEFT_PAREN')) matching.include = this.parseGroupingLabels();
       }
+    }
+    if (this.is('IDENTIFIER') && FILL_MODIFIERS.has(this.tok.text.toLowerCase()) && this.peek().kind === 'LEFT_PAREN') {
+      this.stop('binop fill modifiers are experimental and not enabled', this.tok);
     }
     return { returnBool, matching };
   }
@@ -394,7 +402,9 @@ export class Parser {
       if (this.is('LEFT_BRACKET')) e = this.parseRangeOrSubquery(e);
       else if (this.is('KEYWORD', 'offset')) e = this.parseOffset(e);
       else if (this.is('OPERATOR', '@')) e = this.parseAt(e);
-      else return e;
+      else if (this.is('IDENTIFIER', 'anchored') || this.is('IDENTIFIER', 'smoothed')) {
+        this.stop(`${this.tok.text.toLowerCase()} modifier is experimental and not enabled`, e.pos);
+      } else return e;
     }
   }
 
