@@ -114,7 +114,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     walFsync: opts.walFsync,
     logger: logger.child({ component: 'tsdb' }),
   });
-  const remote = new RemoteWriteStorage(logger.child({ component: 'remote' }));
+  const remote = new RemoteWriteStorage(logger.child({ component: 'remote' }), dataDir);
   const appendable = remote.wrap(tsdb);
   const engine = new Engine({
     lookbackDeltaMs: opts.lookbackDeltaMs,

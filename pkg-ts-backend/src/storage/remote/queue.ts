@@ -45,6 +45,8 @@ export interface QueueManagerOptions {
 
 class Shard {
   readonly queue: QueuedSample[] = [];
+  /** Oldest timestamp of the batch being sent, Infinity when none. */
+  inflightMinT = Infinity;
   private timer?: NodeJS.Timeout;
   private sending = false;
 
@@ -64,10 +66,12 @@ class Shard {
     if (this.sending || this.queue.length === 0) return;
     this.sending = true;
     const batch = this.queue.splice(0, this.qm.cfg.queueConfig.maxSamplesPerSend);
+    this.inflightMinT = batch.reduce((m, s) => Math.min(m, s.t), Infinity);
     this.qm
       .sendBatch(batch)
       .finally(() => {
         this.sending = false;
+        this.inflightMinT = Infinity;
         if (this.queue.length >= this.qm.cfg.queueConfig.maxSamplesPerSend || (this.qm.stopping && this.queue.length)) this.kick();
         else if (this.queue.length && !this.timer) this.timer = setTimeout(() => this.kick(), this.qm.cfg.queueConfig.batchSendDeadlineMs);
       })
@@ -167,6 +171,16 @@ export class QueueManager {
   /** Sends everything queued now, without waiting for the batch deadline. */
   flush(): void {
     for (const s of this.shards) s.kick();
+  }
+
+  /** The oldest timestamp still queued or being sent (Infinity when nothing is pending). */
+  oldestPendingTimestamp(): number {
+    let min = Infinity;
+    for (const sh of this.shards) {
+      min = Math.min(min, sh.inflightMinT);
+      for (const s of sh.queue) if (s.t < min) min = s.t;
+    }
+    return min;
   }
 
   getStats(): QueueStats {

@@ -4,8 +4,11 @@
 import type { RemoteWriteConfig } from '../../config/types';
 import type { Label, Labels } from '../../model/labels';
 import type { Logger } from '../../util/log';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Appendable, Appender, SeriesRef } from '../interface';
 import { QueueManager, QueueStats } from './queue';
+import { readWalSamplesSince } from './walResend';
 
 interface Pending {
   labels: Labels;
@@ -19,6 +22,8 @@ const OVERFLOW_LIMIT = 1_000_000;
 class QueueFeed {
   readonly overflow: Pending[] = [];
   dropped = 0;
+  /** Highest timestamp handed to this feed; the watermark when nothing is pending. */
+  maxOffered = -Infinity;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -27,6 +32,7 @@ class QueueFeed {
   ) {}
 
   offer(labels: Labels, t: number, v: number): void {
+    if (t > this.maxOffered) this.maxOffered = t;
     if (this.overflow.length === 0 && this.qm.append(labels, t, v)) return;
     this.overflow.push({ labels, t, v });
     if (this.overflow.length > OVERFLOW_LIMIT) {
@@ -47,19 +53,74 @@ class QueueFeed {
     }, 50);
   }
 
+  /** Every sample older than this has been delivered (or dropped for good). */
+  watermark(): number {
+    let min = this.qm.oldestPendingTimestamp();
+    for (const p of this.overflow) if (p.t < min) min = p.t;
+    return min === Infinity ? this.maxOffered + 1 : min;
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     await this.qm.stop();
   }
 }
 
+/** How often each queue's watermark is written to disk. */
+const WATERMARK_INTERVAL_MS = 5000;
+
+/**
+ * With a data directory, each queue's watermark is saved under `<dataDir>/remote/` every few
+ * seconds and at shutdown; a queue that starts with a saved watermark first resends, from the
+ * TSDB's WAL, every sample committed since then (at-least-once delivery across restarts).
+ */
 export class RemoteWriteStorage {
   private feeds: QueueFeed[] = [];
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly logger: Logger,
-    private readonly baseDir = '.'
-  ) {}
+    private readonly dataDir?: string
+  ) {
+    if (dataDir) {
+      this.timer = setInterval(() => this.saveWatermarks(), WATERMARK_INTERVAL_MS);
+      this.timer.unref();
+    }
+  }
+
+  private watermarkFile(name: string): string {
+    return path.join(this.dataDir!, 'remote', `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+  }
+
+  private saveWatermarks(): void {
+    if (!this.dataDir) return;
+    for (const f of this.feeds) {
+      const file = this.watermarkFile(f.qm.cfg.name);
+      const wm = f.watermark();
+      if (!Number.isFinite(wm)) continue;
+      try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file + '.tmp', JSON.stringify({ url: f.qm.cfg.url, watermark: wm }) + '\n');
+        fs.renameSync(file + '.tmp', file);
+      } catch (err) {
+        this.logger.warn('Could not save remote write progress', { file, err: err as Error });
+      }
+    }
+  }
+
+  /** Resends what the WAL holds since the feed's saved watermark, before any new sample reaches it. */
+  private resend(f: QueueFeed): void {
+    if (!this.dataDir) return;
+    const file = this.watermarkFile(f.qm.cfg.name);
+    let wm: number;
+    try {
+      wm = (JSON.parse(fs.readFileSync(file, 'utf8')) as { watermark: number }).watermark;
+    } catch {
+      return;
+    }
+    const n = readWalSamplesSince(path.join(this.dataDir, 'wal'), wm, (labels, t, v) => f.offer(labels, t, v));
+    if (n > 0) this.logger.info('Resending samples committed before the restart', { remote_name: f.qm.cfg.name, samples: n, since: new Date(wm).toISOString() });
+  }
 
   async applyConfig(cfgs: RemoteWriteConfig[], externalLabels: Labels): Promise<void> {
     const old = new Map(this.feeds.map((f) => [f.key, f]));
@@ -71,7 +132,9 @@ export class RemoteWriteStorage {
         old.delete(key);
         next.push(keep);
       } else {
-        next.push(new QueueFeed(new QueueManager({ cfg, externalLabels, logger: this.logger, baseDir: this.baseDir }), key));
+        const feed = new QueueFeed(new QueueManager({ cfg, externalLabels, logger: this.logger }), key);
+        this.resend(feed);
+        next.push(feed);
       }
     }
     this.feeds = next;
@@ -96,7 +159,9 @@ export class RemoteWriteStorage {
   }
 
   async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
     await Promise.all(this.feeds.map((f) => f.stop()));
+    this.saveWatermarks();
     this.feeds = [];
   }
 }
