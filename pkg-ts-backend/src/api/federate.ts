@@ -95,6 +95,7 @@ function sendPlain(res: ServerResponse, status: number, body: string): void {
 
 export function federationHandler(deps: ApiDeps): Handler {
   return async (req, res, _params, url) => {
+    if (deps.ready && !deps.ready()) return sendPlain(res, 503, 'Service Unavailable');
     let selectors: readonly string[];
     try {
       selectors = (await readForm(req, url)).all('match[]');

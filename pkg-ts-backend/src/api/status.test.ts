@@ -147,8 +147,10 @@ describe('readiness', () => {
     try {
       const r = await fetch(`${s.base}/api/v1/labels`);
       expect(r.status).toBe(503);
+      expect((await fetch(`${s.base}/federate?match[]=up`)).status).toBe(503);
       ready = true;
       expect((await fetch(`${s.base}/api/v1/labels`)).status).toBe(200);
+      expect((await fetch(`${s.base}/federate?match[]=up`)).status).toBe(200);
     } finally {
       await s.close();
     }
