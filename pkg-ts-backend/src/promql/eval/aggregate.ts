@@ -211,10 +211,72 @@ function better(top: boolean, a: number, b: number): boolean {
   return a < b || (b !== b && a === a);
 }
 
-function worstIndex(top: boolean, vals: number[]): number {
-  let w = 0;
-  for (let c = 1; c < vals.length; c++) if (better(top, vals[w], vals[c])) w = c;
-  return w;
+/**
+ * The k best samples of a group, kept in a binary heap with the worst at the root, operated
+ * exactly like Go's container/heap in Prometheus: which of several equal values survive
+ * depends on it, and results must pick the same series.
+ */
+class SelectionHeap {
+  readonly items: number[] = [];
+  private readonly vals: number[] = [];
+
+  constructor(private readonly top: boolean) {}
+
+  clear(): void {
+    this.items.length = 0;
+    this.vals.length = 0;
+  }
+
+  /** The heap order: true when element i belongs nearer the root than j (it is worse). */
+  private less(i: number, j: number): boolean {
+    const a = this.vals[i];
+    const b = this.vals[j];
+    if (a !== a && b === b) return true;
+    return this.top ? a < b : a > b;
+  }
+
+  private swap(i: number, j: number): void {
+    [this.items[i], this.items[j]] = [this.items[j], this.items[i]];
+    [this.vals[i], this.vals[j]] = [this.vals[j], this.vals[i]];
+  }
+
+  private up(j: number): void {
+    for (;;) {
+      const i = (j - 1) >> 1;
+      if (j <= 0 || !this.less(j, i)) break;
+      this.swap(i, j);
+      j = i;
+    }
+  }
+
+  private down(i0: number): boolean {
+    const n = this.vals.length;
+    let i = i0;
+    for (;;) {
+      const j1 = 2 * i + 1;
+      if (j1 >= n) break;
+      let j = j1;
+      if (j1 + 1 < n && this.less(j1 + 1, j1)) j = j1 + 1;
+      if (!this.less(j, i)) break;
+      this.swap(i, j);
+      i = j;
+    }
+    return i > i0;
+  }
+
+  offer(item: number, v: number, k: number): void {
+    if (this.items.length < k) {
+      this.items.push(item);
+      this.vals.push(v);
+      this.up(this.items.length - 1);
+      return;
+    }
+    const root = this.vals[0];
+    if (!better(this.top, v, root)) return;
+    this.items[0] = item;
+    this.vals[0] = v;
+    if (k > 1 && !this.down(0)) this.up(0);
+  }
 }
 
 async function selectK(
@@ -261,31 +323,17 @@ async function selectK(
     const k = Math.trunc(p);
     if (k < 1) continue;
     const top = e.op === 'topk';
-    const chosen: number[] = [];
-    const chosenVals: number[] = [];
+    const heap = new SelectionHeap(top);
+    const chosen = heap.items;
     for (const g of groups) {
-      chosen.length = 0;
-      chosenVals.length = 0;
-      // The currently worst chosen sample; recomputed only when it gets replaced.
-      let worst = -1;
+      heap.clear();
       for (const m of g.members) {
         if (!series[m].has[i]) continue;
         if (e.op === 'limitk') {
           if (chosen.length < k) chosen.push(m);
           continue;
         }
-        const v = series[m].vals[i];
-        if (chosen.length < k) {
-          chosen.push(m);
-          chosenVals.push(v);
-          if (chosen.length === k) worst = worstIndex(top, chosenVals);
-          continue;
-        }
-        if (better(top, v, chosenVals[worst])) {
-          chosen[worst] = m;
-          chosenVals[worst] = v;
-          worst = worstIndex(top, chosenVals);
-        }
+        heap.offer(m, series[m].vals[i], k);
       }
       if (e.op !== 'limitk') {
         chosen.sort((a, b) => {
