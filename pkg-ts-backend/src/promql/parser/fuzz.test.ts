@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import type { Expr } from './ast';
 import { formatExpr, ParseError, parseExpr, parseMetricSelector, parseSeriesDesc, prettifyExpr } from './index';
+import { validExprArbitrary } from './exprArbitrary';
 import { stripPositions } from './testUtil';
 
 const TOKENS = [
@@ -75,89 +76,7 @@ const TOKENS = [
 
 const tokenSoup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 30 }).map((ts) => ts.join(' '));
 
-const name = fc.constantFrom('foo', 'bar:baz', 'sum', 'offset', 'by', 'step', 'up');
-const labelName = fc.constantFrom('job', 'le', 'instance', 'on', 'bool', '"a.b"', 'sum');
-const stringLit = fc.constantFrom('"x"', "'y'", '`z\\d`', '"\\u00e9\\n"', '"a\\xc5"', '""');
-const matchOp = fc.constantFrom('=', '!=', '=~', '!~');
-const duration = fc.constantFrom('5m', '1h30m', '30s', '90', '1.5', '250ms', '1d', '2w');
-const numberLit = fc.constantFrom('1', '0.5', '1e3', '0x1f', 'Inf', 'NaN', '-2', '+3', '1e-7', '123456789', '010');
-const matcher = fc
-  .tuple(labelName, matchOp, fc.constantFrom('"v"', '"a|b"', "'.+'"))
-  .map(([l, op, v]) => `${l}${op}${v}`);
-const selector = fc
-  .tuple(fc.option(name, { nil: undefined }), fc.array(matcher, { minLength: 0, maxLength: 3 }))
-  .map(([n, ms]) =>
-    n === undefined ? `{job="x"${ms.map((m) => `, ${m}`).join('')}}` : `${n}${ms.length ? `{${ms.join(',')}}` : ''}`
-  );
-const modifiers = fc
-  .tuple(
-    fc.option(fc.tuple(fc.boolean(), duration), { nil: undefined }),
-    fc.option(fc.constantFrom('@ 100', '@ -5.5', '@ start()', '@ end()', '@ 1e3'), { nil: undefined })
-  )
-  .map(([off, at]) => `${off ? ` offset ${off[0] ? '-' : ''}${off[1]}` : ''}${at ? ` ${at}` : ''}`);
-const grouping = fc.array(labelName, { maxLength: 3 }).map((ls) => `(${ls.join(', ')})`);
-
-const { vectorExpr, scalarExpr } = fc.letrec<{ vectorExpr: string; scalarExpr: string }>((tie) => ({
-  vectorExpr: fc.oneof(
-    { depthSize: 'small', maxDepth: 5, withCrossShrink: true },
-    fc.tuple(selector, modifiers).map(([s, m]) => s + m),
-    fc
-      .tuple(fc.constantFrom('rate', 'increase', 'max_over_time', 'mad_over_time'), selector, duration, modifiers)
-      .map(([f, s, d, m]) => `${f}(${s}[${d}]${m})`),
-    fc
-      .tuple(tie('vectorExpr'), duration, fc.option(duration, { nil: undefined }))
-      .map(([v, r, st]) => `max_over_time((${v})[${r}:${st ?? ''}])`),
-    fc
-      .tuple(
-        fc.constantFrom('sum', 'avg', 'max', 'group', 'stddev'),
-        fc.constantFrom('by', 'without'),
-        grouping,
-        tie('vectorExpr'),
-        fc.boolean()
-      )
-      .map(([op, kind, g, v, after]) => (after ? `${op}(${v}) ${kind} ${g}` : `${op} ${kind} ${g} (${v})`)),
-    fc
-      .tuple(fc.constantFrom('topk', 'bottomk', 'quantile', 'limitk'), tie('scalarExpr'), tie('vectorExpr'))
-      .map(([op, p, v]) => `${op}(${p}, ${v})`),
-    fc.tuple(stringLit, tie('vectorExpr')).map(([s, v]) => `count_values(${s}, ${v})`),
-    fc
-      .tuple(
-        tie('vectorExpr'),
-        fc.constantFrom('+', '-', '*', '/', '%', '^', 'atan2', '==', '!=', '> bool', '<=', 'and', 'or', 'unless'),
-        fc.constantFrom('', ' on(job)', ' ignoring(le)', ' on() group_left()', ' ignoring(instance) group_right(le)'),
-        tie('vectorExpr')
-      )
-      .map(
-        // Matching modifiers need vectors on both sides; parentheses keep precedence from regrouping them.
-        ([l, op, m, r]) =>
-          m === ''
-            ? `${l} ${op} ${r}`
-            : ['and', 'or', 'unless'].includes(op) && m.includes('group')
-              ? `(${l}) ${op} (${r})`
-              : `(${l}) ${op}${m} (${r})`
-      ),
-    fc
-      .tuple(tie('vectorExpr'), fc.constantFrom('+', '*', '>', '^'), tie('scalarExpr'))
-      .map(([v, op, sc]) => `${v} ${op} ${sc}`),
-    fc.tuple(fc.constantFrom('-', '+'), tie('vectorExpr')).map(([op, v]) => `${op}${v}`),
-    tie('vectorExpr').map((v) => `(${v})`),
-    fc.tuple(tie('vectorExpr'), stringLit).map(([v, s]) => `label_replace(${v}, "dst", ${s}, "src", "(.*)")`),
-    tie('scalarExpr').map((sc) => `vector(${sc})`)
-  ),
-  scalarExpr: fc.oneof(
-    { depthSize: 'small', maxDepth: 5 },
-    numberLit,
-    duration,
-    fc.constant('time()'),
-    tie('vectorExpr').map((v) => `scalar(${v})`),
-    fc
-      .tuple(tie('scalarExpr'), fc.constantFrom('+', '-', '*', '/', '^', '== bool', 'atan2'), tie('scalarExpr'))
-      .map(([a, op, b]) => `${a} ${op} ${b}`),
-    tie('scalarExpr').map((sc) => `(${sc})`),
-    tie('scalarExpr').map((sc) => `-${sc}`)
-  ),
-}));
-const validExpr = fc.oneof(vectorExpr, scalarExpr, stringLit);
+const validExpr = validExprArbitrary();
 
 function expectOnlyParseErrors(run: () => unknown): void {
   try {

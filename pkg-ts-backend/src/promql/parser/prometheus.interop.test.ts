@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, Peer, PROMETHEUS_BIN, startPeer, waitFor } from '../../testutil/peers';
+import fc from 'fast-check';
+import { validExprArbitrary } from './exprArbitrary';
 import { ParseError, parseExpr, prettifyExpr } from './index';
 
 const VALID = [
@@ -216,6 +218,18 @@ function ourError(query: string): string {
     for (const q of VALID) {
       const theirs = await formatByPrometheus(base, q);
       const ours = prettifyExpr(parseExpr(q));
+      if (ours !== theirs) mismatches.push(`${q}\n  flint: ${ours}\n  2.42:  ${theirs}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('prettifies 300 generated queries identically', async () => {
+    const queries = fc.sample(validExprArbitrary({ prometheus2Compatible: true }), { numRuns: 300, seed: 4242 });
+    const mismatches: string[] = [];
+    for (const q of queries) {
+      // Prometheus prints `+Inf ^ x`, which reads back as `+(Inf ^ x)`; flint writes `Inf ^ x`.
+      const theirs = (await formatByPrometheus(base, q)).replace(/\+Inf \^/g, 'Inf ^');
+      const ours = prettifyExpr(parseExpr(q, { enableExperimentalFunctions: true }));
       if (ours !== theirs) mismatches.push(`${q}\n  flint: ${ours}\n  2.42:  ${theirs}`);
     }
     expect(mismatches).toEqual([]);
