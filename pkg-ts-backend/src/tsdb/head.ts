@@ -6,22 +6,13 @@ import type { Matcher } from '../model/matcher';
 import type { Appendable, Appender, Querier, Queryable } from '../storage/interface';
 import { HeadAppender } from './head/appender';
 import { MemSeries } from './head/memSeries';
+import { hashLabels, SeriesMap } from './head/seriesMap';
 import { postingsForMatchers } from './index/matchers';
 import { MemPostings } from './index/postings';
 import { ChunkRef, ChunkSeriesSource, SourceQuerier } from './querier';
 import { Interval, Intervals, TombstoneSet } from './tombstones';
 
 export const DEFAULT_CHUNK_SIZE = 120;
-
-/**
- * An injective string for a label set: every name and value is length-prefixed, so no choice of
- * characters inside them can make two different sets produce the same key.
- */
-export function seriesKey(labels: Labels): string {
-  let key = '';
-  for (const l of labels) key += l.name.length + ':' + l.name + l.value.length + ':' + l.value;
-  return key;
-}
 
 export interface HeadOptions {
   /** Samples per chunk before a new one is cut (default 120). */
@@ -49,7 +40,7 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
   readonly index = new MemPostings();
   readonly chunkSize: number;
   readonly chunkRangeMs: number;
-  private readonly byKey = new Map<string, MemSeries>();
+  private readonly byLabels = new SeriesMap<MemSeries>();
   private readonly byRef = new Map<number, MemSeries>();
   private readonly symbols = new Map<string, string>();
   private readonly tombstones = new TombstoneSet();
@@ -118,25 +109,25 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
 
   /** The series with these labels, created when missing. */
   getOrCreate(labels: Labels): MemSeries {
-    const key = seriesKey(labels);
-    const found = this.byKey.get(key);
+    const hash = hashLabels(labels);
+    const found = this.byLabels.get(labels, hash);
     if (found) return found;
-    return this.insert(this.nextRef++, key, labels);
+    return this.insert(this.nextRef++, hash, labels);
   }
 
   /** Recreates a series under a known reference (WAL replay). */
   getOrCreateWithRef(ref: number, labels: Labels): MemSeries {
-    const key = seriesKey(labels);
-    const found = this.byKey.get(key);
+    const hash = hashLabels(labels);
+    const found = this.byLabels.get(labels, hash);
     if (found) return found;
     if (ref >= this.nextRef) this.nextRef = ref + 1;
-    else if (this.byRef.has(ref)) return this.insert(this.nextRef++, key, labels);
-    return this.insert(ref, key, labels);
+    else if (this.byRef.has(ref)) return this.insert(this.nextRef++, hash, labels);
+    return this.insert(ref, hash, labels);
   }
 
-  private insert(ref: number, key: string, labels: Labels): MemSeries {
+  private insert(ref: number, hash: number, labels: Labels): MemSeries {
     const s = new MemSeries(ref, this.internLabels(labels));
-    this.byKey.set(key, s);
+    this.byLabels.add(s, hash);
     this.byRef.set(ref, s);
     this.index.add(ref, s.labels);
     return s;
@@ -226,7 +217,7 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
       const s = this.byRef.get(ref)!;
       s.removed = true;
       this.byRef.delete(ref);
-      this.byKey.delete(seriesKey(s.labels));
+      this.byLabels.delete(s);
       this.tombstones.delete(ref);
     }
     this.index.remove(dead);

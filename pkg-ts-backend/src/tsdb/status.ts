@@ -25,18 +25,16 @@ export function headStatus(head: Head, limit = 10): TSDBStatus {
   const memory: NameCount[] = [];
   const pairs: NameCount[] = [];
   let numLabelPairs = 0;
-  for (const [name, values] of head.index.entries()) {
-    let bytes = 0;
-    for (const [value, list] of values) {
-      numLabelPairs++;
-      // Memory as Prometheus counts it: the summed lengths of the label's values.
-      bytes += Buffer.byteLength(value);
-      pairs.push({ name: `${name}=${value}`, value: list.length });
-      if (name === METRIC_NAME) byMetric.push({ name: value, value: list.length });
-    }
-    valueCounts.push({ name, value: values.size });
-    memory.push({ name, value: bytes });
+  const bytesByName = new Map<string, number>();
+  for (const [name, value, count] of head.index.pairCounts()) {
+    numLabelPairs++;
+    // Memory as Prometheus counts it: the summed lengths of the label's values.
+    bytesByName.set(name, (bytesByName.get(name) ?? 0) + Buffer.byteLength(value));
+    pairs.push({ name: `${name}=${value}`, value: count });
+    if (name === METRIC_NAME) byMetric.push({ name: value, value: count });
   }
+  for (const [name, count] of head.index.valueCounts()) valueCounts.push({ name, value: count });
+  for (const [name, bytes] of bytesByName) memory.push({ name, value: bytes });
   const empty = head.numSeries() === 0 || head.minT() === Infinity;
   return {
     headStats: {

@@ -35,8 +35,9 @@ export class BitWriter {
   private ensure(extraBits: number): void {
     const need = (this.bits + extraBits + 7) >>> 3;
     if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
+    // Grow by half, not double: a closed chunk is copied out, but the open one stays resident.
+    let size = Math.max(8, this.buf.length + (this.buf.length >>> 1));
+    while (size < need) size += size >>> 1;
     const next = new Uint8Array(size);
     next.set(this.buf);
     this.buf = next;

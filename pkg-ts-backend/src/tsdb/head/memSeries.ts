@@ -5,11 +5,14 @@ import { XorChunkEncoder, XorChunkIterator } from '../chunkenc/xor';
 import type { ChunkRef } from '../querier';
 
 const META = 3; // mint, maxt, byte offset per closed chunk
+// Shared until a series closes its first chunk: an empty typed array still costs an object.
+const NO_BYTES = new Uint8Array(0);
 
 export class MemSeries {
-  private store = new Uint8Array(0);
+  private store = NO_BYTES;
   private storeLen = 0;
-  private meta = new Float64Array(0);
+  // A plain array (timestamps are never NaN): smaller than a typed array for a few entries.
+  private meta: number[] = [];
   private nClosed = 0;
   private open: XorChunkEncoder | null = null;
   private openMint = 0;
@@ -63,20 +66,14 @@ export class MemSeries {
   /** Adds an already encoded chunk after the existing ones (replay of a checkpoint). */
   addClosedChunk(bytes: Uint8Array, mint: number, maxt: number): void {
     if (this.storeLen + bytes.length > this.store.length) {
-      const next = new Uint8Array(Math.max(256, (this.storeLen + bytes.length) * 2));
+      // Grow by half: a series holds a handful of chunks between head truncations.
+      const need = this.storeLen + bytes.length;
+      const next = new Uint8Array(need + (need >>> 1));
       next.set(this.store.subarray(0, this.storeLen));
       this.store = next;
     }
     this.store.set(bytes, this.storeLen);
-    if ((this.nClosed + 1) * META > this.meta.length) {
-      const next = new Float64Array(Math.max(4, this.nClosed * 2) * META);
-      next.set(this.meta);
-      this.meta = next;
-    }
-    const m = this.nClosed * META;
-    this.meta[m] = mint;
-    this.meta[m + 1] = maxt;
-    this.meta[m + 2] = this.storeLen;
+    this.meta.push(mint, maxt, this.storeLen);
     this.storeLen += bytes.length;
     this.nClosed++;
     if (maxt > this.lastT) {

@@ -120,9 +120,13 @@ export interface PostingsIndex {
   names(): Iterable<string>;
 }
 
-/** The head's inverted index: label name -> label value -> postings. */
+/**
+ * The head's inverted index: label name -> label value -> postings. A value held by a single
+ * series (common for unique labels such as instance or pod) stores the bare reference instead
+ * of a list, which saves a typed array per series.
+ */
 export class MemPostings implements PostingsIndex {
-  private readonly byName = new Map<string, Map<string, PostingsList>>();
+  private readonly byName = new Map<string, Map<string, PostingsList | number>>();
   private readonly all = new PostingsList(1024);
 
   /** Adds a series (see PostingsList.push for the ordering rule). */
@@ -134,31 +138,40 @@ export class MemPostings implements PostingsIndex {
         values = new Map();
         this.byName.set(l.name, values);
       }
-      let list = values.get(l.value);
-      if (!list) {
-        list = new PostingsList(1);
+      const found = values.get(l.value);
+      if (found === undefined) values.set(l.value, ref);
+      else if (typeof found === 'number') {
+        const list = new PostingsList(2);
+        list.push(found);
+        list.push(ref);
         values.set(l.value, list);
-      }
-      list.push(ref);
+      } else found.push(ref);
     }
   }
 
-  /** Removes the given series (a sorted-set membership test). */
+  /** Removes the given series. */
   remove(dead: ReadonlySet<number>): void {
     if (dead.size === 0) return;
     const keep = (r: number): boolean => !dead.has(r);
     this.all.filter(keep);
     for (const [name, values] of this.byName) {
-      for (const [value, list] of values) {
-        list.filter(keep);
-        if (list.length === 0) values.delete(value);
+      for (const [value, entry] of values) {
+        if (typeof entry === 'number') {
+          if (dead.has(entry)) values.delete(value);
+          continue;
+        }
+        entry.filter(keep);
+        if (entry.length === 0) values.delete(value);
+        else if (entry.length === 1) values.set(value, entry.view()[0]);
       }
       if (values.size === 0) this.byName.delete(name);
     }
   }
 
   postings(name: string, value: string): Uint32Array {
-    return this.byName.get(name)?.get(value)?.view() ?? EMPTY_POSTINGS;
+    const entry = this.byName.get(name)?.get(value);
+    if (entry === undefined) return EMPTY_POSTINGS;
+    return typeof entry === 'number' ? Uint32Array.of(entry) : entry.view();
   }
 
   allPostings(): Uint32Array {
@@ -173,8 +186,15 @@ export class MemPostings implements PostingsIndex {
     return this.byName.keys();
   }
 
-  /** Per-name map of value -> number of series, for the status API. */
-  entries(): IterableIterator<[string, Map<string, PostingsList>]> {
-    return this.byName.entries();
+  /** Number of distinct values of each label name. */
+  *valueCounts(): Generator<[string, number]> {
+    for (const [name, values] of this.byName) yield [name, values.size];
+  }
+
+  /** Every label pair with the number of series that have it. */
+  *pairCounts(): Generator<[string, string, number]> {
+    for (const [name, values] of this.byName) {
+      for (const [value, entry] of values) yield [name, value, typeof entry === 'number' ? 1 : entry.length];
+    }
   }
 }
