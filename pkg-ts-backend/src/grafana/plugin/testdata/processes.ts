@@ -37,12 +37,13 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 /**
  * A server taking Prometheus's flags (Prometheus itself, or flint) that scrapes itself every
- * second under job `job`, with its data in `dir`; ready once `up` has a sample.
+ * second under job `job`, with its data in `dir`.
  */
 export class ScrapingServer {
   private child?: ChildProcess;
   readonly url: string;
-  log = '';
+  /** The end of its stderr, shown when it fails to come up. */
+  private log = '';
 
   constructor(
     private readonly command: readonly string[],
@@ -73,10 +74,13 @@ export class ScrapingServer {
       { stdio: ['ignore', 'ignore', 'pipe'] }
     );
     this.child.stderr!.on('data', (chunk: Buffer) => (this.log = (this.log + chunk.toString()).slice(-4000)));
-    await waitFor(`${this.command.join(' ')} to scrape itself (log: ${this.log})`, async () => {
-      const res = await fetch(`${this.url}/api/v1/query?query=up`);
-      const body = (await res.json()) as { data: { result: unknown[] } };
-      return body.data.result.length > 0 ? true : undefined;
+    // Two scrapes, so that a range query ending at the last whole second already has a point.
+    await waitFor(`${this.command.join(' ')} to scrape itself twice`, async () => {
+      const res = await fetch(`${this.url}/api/v1/query?query=count_over_time(up[1m])`);
+      const body = (await res.json()) as { data: { result: Array<{ value: [number, string] }> } };
+      return Number(body.data.result[0]?.value[1] ?? 0) >= 2 ? true : undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; its log ends with:\n${this.log}`);
     });
   }
 
