@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Builds the Grafana plugin into dist/ (the folder Grafana loads): plugin.json, and the
-// backend "locator" executables Grafana starts. Each build step is a function in STEPS;
+// Builds the Grafana plugin into dist/ (the folder Grafana loads): the frontend (webpack +
+// swc, module.js), plugin.json, logo, README and CHANGELOG, and the backend "locator"
+// executables Grafana starts. Each build step is a function in STEPS;
 // `node scripts/build-plugin.mjs` runs them all in order, `node scripts/build-plugin.mjs
-// locators` only the named ones.
+// locators` only the named ones; `--watch` rebuilds the frontend on every change (npm run dev).
 //
 // Why locators: Grafana starts a backend plugin as dist/gpx_flint_<os>_<arch> and talks
 // gRPC to the address the process prints (HashiCorp go-plugin's handshake). Grafana's
@@ -11,7 +12,7 @@
 // was started by Grafana, prints flint's address from GF_PLUGIN_GRPC_ADDRESS (set by
 // `[plugin.flintlabs-flint-datasource] grpc_address` in grafana.ini) and stays alive until
 // Grafana ends it.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -106,12 +107,72 @@ function copyPluginJson() {
   writeFileSync(join(dist, 'plugin.json'), text);
 }
 
+/** Files Grafana's plugin catalog shows beside module.js. */
+function copyAssets() {
+  mkdirSync(join(dist, 'img'), { recursive: true });
+  copyFileSync(join(root, 'img', 'logo.svg'), join(dist, 'img', 'logo.svg'));
+  for (const doc of ['README.md', 'CHANGELOG.md', 'LICENSE']) {
+    if (existsSync(join(root, doc))) copyFileSync(join(root, doc), join(dist, doc));
+  }
+}
+
+function newestSource(dir) {
+  let newest = 0;
+  const walk = (d) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (!/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  walk(dir);
+  return newest;
+}
+
+/** module.js, rebuilt only when a frontend source, the lock file or the webpack config is newer. */
+async function buildFrontend({ watch }) {
+  const moduleJs = join(dist, 'module.js');
+  const inputs = [
+    newestSource(join(root, 'src')),
+    statSync(join(root, 'package-lock.json')).mtimeMs,
+    statSync(join(root, 'scripts', 'webpack.config.mjs')).mtimeMs,
+  ];
+  if (!watch && existsSync(moduleJs) && statSync(moduleJs).mtimeMs > Math.max(...inputs)) return;
+  const { default: webpack } = await import('webpack');
+  const { webpackConfig } = await import('./webpack.config.mjs');
+  const compiler = webpack(webpackConfig({ production: !watch }));
+  const report = (err, stats) => {
+    if (err) throw err;
+    if (stats.hasErrors() || stats.hasWarnings()) console.error(stats.toString({ colors: false, preset: 'errors-warnings' }));
+    if (stats.hasErrors() && !watch) process.exit(1);
+  };
+  if (watch) {
+    compiler.watch({}, report);
+    return;
+  }
+  await new Promise((resolve, reject) =>
+    compiler.run((err, stats) => {
+      try {
+        report(err, stats);
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      compiler.close(() => resolve());
+    })
+  );
+}
+
 const STEPS = {
+  frontend: buildFrontend,
   'plugin-json': copyPluginJson,
+  assets: copyAssets,
   locators: writeLocators,
 };
 
-function main(requested) {
+async function main(args) {
+  const watch = args.includes('--watch');
+  const requested = args.filter((a) => a !== '--watch');
   const unknown = requested.filter((name) => !(name in STEPS));
   if (unknown.length > 0) {
     console.error(`build-plugin: unknown step(s) ${unknown.join(', ')}; steps: ${Object.keys(STEPS).join(', ')}`);
@@ -119,8 +180,8 @@ function main(requested) {
   }
   mkdirSync(dist, { recursive: true });
   for (const [name, step] of Object.entries(STEPS)) {
-    if (requested.length === 0 || requested.includes(name)) step();
+    if (requested.length === 0 || requested.includes(name)) await step({ watch });
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
