@@ -45,7 +45,10 @@ export function endpoint(deps: ApiDeps, fn: Endpoint): Handler {
       const form = await readForm(req, url);
       result = await fn({ req, res, form, params, url, deps, now: deps.now?.() ?? Date.now() });
     } catch (err) {
-      return respondError(req, res, toApiError(err));
+      const apiErr = toApiError(err);
+      // Anything not classified on purpose is a bug or a storage failure worth a log line.
+      if (apiErr.errorType === 'internal') deps.logger?.error('API request failed', { path: url.pathname, err: err as Error });
+      return respondError(req, res, apiErr);
     }
     if (result === null) respondNoContent(res);
     else await respondData(req, res, result.data, result);

@@ -6,6 +6,7 @@ import type { Matcher } from '../model/matcher';
 import type { Expr } from '../promql/parser/ast';
 import type { QueryResult } from '../promql/value';
 import type { Queryable } from '../storage/interface';
+import type { Logger } from '../util/log';
 
 export interface EngineQueryOptions {
   /** Overrides the server's lookback delta for this query (the `lookback_delta` parameter). */
@@ -220,6 +221,8 @@ export interface ApiDeps {
   ready?(): boolean;
   /** Serves /metrics (the process's own metrics), when the metrics registry is wired. */
   metricsHandler?: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+  /** Where internal errors are logged. */
+  logger?: Logger;
   /** The clock; tests pin it. */
   now?(): number;
 }
