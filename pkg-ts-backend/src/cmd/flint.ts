@@ -48,7 +48,7 @@ function usage(): string {
 
 function loadSubcommands(): void {
   // Subcommand modules register themselves when required; listed here so the CLI knows them all.
-  for (const m of ['./check', './checkRules', './promqltest', './promqlFormat']) {
+  for (const m of ['./check', './checkRules', './testRules', './promqltest', './promqlFormat']) {
     try {
       require(m);
     } catch (err) {

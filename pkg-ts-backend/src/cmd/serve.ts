@@ -14,9 +14,11 @@ import { DiscoveryManager } from '../discovery/manager';
 import { startGrafanaPluginService, GrafanaPluginService } from '../grafana/plugin/service';
 import { Notifier } from '../notifier/notifier';
 import { Engine } from '../promql/engine';
+import { engineQueryFunc } from '../rules/engineQuery';
 import { RuleManager } from '../rules/manager';
 import { ScrapeManager } from '../scrape/manager';
 import { registerRemoteHandlers } from '../storage/remote/handlers';
+import { RemoteReadClient } from '../storage/remote/read';
 import { RemoteWriteStorage } from '../storage/remote/storage';
 import { TSDB } from '../tsdb/db';
 import { createLogger, Logger } from '../util/log';
@@ -25,6 +27,7 @@ import { BUILD_INFO, VERSION } from '../version';
 import { WebServer } from '../web/server';
 import { registerUi } from '../web/ui';
 import { tsdbAdmin } from './adapters';
+import { RemoteReadEngine } from './remoteReadEngine';
 import type { ServerOptions } from './options';
 import { UsageError } from './flags';
 
@@ -114,6 +117,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     walFsync: opts.walFsync,
     logger: logger.child({ component: 'tsdb' }),
   });
+  let readClients: RemoteReadClient[] = [];
   const remote = new RemoteWriteStorage(logger.child({ component: 'remote' }), dataDir);
   const appendable = remote.wrap(tsdb);
   const engine = new Engine({
@@ -136,12 +140,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
   const rules = new RuleManager({
     appendable,
     queryable: tsdb,
-    query: async (expr, ts) => {
-      const r = await engine.instantQuery(tsdb, expr, ts);
-      if (r.value.type === 'vector') return r.value.samples;
-      if (r.value.type === 'scalar') return [{ metric: [], t: r.value.t, v: r.value.v }];
-      throw new Error(`rule result is not a vector or scalar: ${r.value.type}`);
-    },
+    query: engineQueryFunc(engine, tsdb),
     notifier,
     logger: logger.child({ component: 'rule manager' }),
     externalLabels: initial.global.externalLabels,
@@ -150,10 +149,18 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     forGracePeriodMs: opts.forGracePeriodMs,
     resendDelayMs: opts.resendDelayMs,
     defaultEvaluationIntervalMs: initial.global.evaluationIntervalMs,
+    defaultQueryOffsetMs: initial.global.ruleQueryOffsetMs,
   });
 
   const appliers = [
     { name: 'remote_write', apply: (cfg: Config) => remote.applyConfig(cfg.remoteWrite, cfg.global.externalLabels) },
+    {
+      name: 'remote_read',
+      apply: (cfg: Config) => {
+        for (const c of readClients) c.close();
+        readClients = cfg.remoteRead.map((rc) => new RemoteReadClient(rc, cfg.global.externalLabels));
+      },
+    },
     {
       name: 'scrape',
       apply: (cfg: Config) => {
@@ -161,13 +168,16 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
         discovery.applyConfig(new Map<string, SDConfig[]>(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscovery])));
       },
     },
-    { name: 'notify', apply: (cfg: Config) => notifier.applyConfig(cfg.alerting.alertmanagers, cfg.alerting.alertRelabelConfigs) },
+    { name: 'notify', apply: (cfg: Config) => notifier.applyConfig(cfg.alerting.alertmanagers, cfg.alerting.alertRelabelConfigs, '.', cfg.global.externalLabels) },
     {
       name: 'rules',
       apply: (cfg: Config) => {
         // Config paths arrive already joined to the config file's folder.
         const files = cfg.ruleFiles.flatMap((g) => expandFileGlob(g));
-        return rules.update(files, cfg.global.evaluationIntervalMs);
+        return rules.update(files, cfg.global.evaluationIntervalMs, {
+          externalLabels: cfg.global.externalLabels,
+          defaultQueryOffsetMs: cfg.global.ruleQueryOffsetMs,
+        });
       },
     },
     {
@@ -187,8 +197,9 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     metrics.configLastReloadSuccessTimestampSeconds.set(Math.floor(Date.now() / 1000));
   }
 
+  const localMinTime = () => Math.min(tsdb.status(1).headStats.minTime, ...tsdb.blocks().map((b) => b.minTime));
   registerApi(web.router, {
-    engine,
+    engine: new RemoteReadEngine(engine, () => readClients, localMinTime),
     parser: promqlParser,
     queryable: tsdb,
     tsdb: tsdbAdmin(tsdb),
@@ -256,6 +267,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
         await rules.stop();
         await notifier.stop();
         await remote.stop();
+        for (const c of readClients) c.close();
         await grafana?.stop();
         await web.close();
         await tsdb.close();
