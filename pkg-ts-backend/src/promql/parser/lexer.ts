@@ -132,11 +132,6 @@ export class Lexer {
     private readonly seriesDesc = false
   ) {}
 
-  /** The offset where the next token would start; used to resume lexing in a different mode. */
-  get position(): number {
-    return this.pos;
-  }
-
   next(): Token {
     if (this.done) return this.make('EOF', this.input.length, this.input.length);
     for (;;) {
@@ -390,12 +385,6 @@ export class Lexer {
     if (this.scanNumber()) return this.emit('NUMBER');
     if (this.acceptRemainingDuration()) return this.emit('DURATION');
     return this.error(`bad number or duration syntax: ${JSON.stringify(this.input.slice(this.start, this.pos))}`);
-  }
-
-  /** Scans a number for promqltest series values (where `x` may follow directly). */
-  lexSeriesNumber(): Token {
-    if (this.scanNumber()) return this.emit('NUMBER');
-    return this.error(`bad number syntax: ${JSON.stringify(this.input.slice(this.start, this.pos))}`);
   }
 
   private accept(valid: string): boolean {
