@@ -41,7 +41,16 @@ export function astToJSON(e: Expr): unknown {
         lhs: astToJSON(e.lhs),
         rhs: astToJSON(e.rhs),
         matching:
-          m === null ? null : { card: m.card, labels: [...m.matchingLabels], on: m.on, include: [...m.include] },
+          m === null
+            ? null
+            : {
+                card: m.card,
+                labels: [...m.matchingLabels],
+                on: m.on,
+                include: [...m.include],
+                // Fill modifiers (experimental in Prometheus 3) are not supported, so never set.
+                fillValues: { lhs: null, rhs: null },
+              },
         bool: e.returnBool,
       };
     }
@@ -66,6 +75,8 @@ export function astToJSON(e: Expr): unknown {
         matchers: matchersToJSON(vs.matchers),
         timestamp: vs.timestamp,
         startOrEnd: vs.startOrEnd,
+        anchored: false,
+        smoothed: false,
       };
     }
     case 'SubqueryExpr':
@@ -94,6 +105,8 @@ export function astToJSON(e: Expr): unknown {
         matchers: matchersToJSON(e.matchers),
         timestamp: e.timestamp,
         startOrEnd: e.startOrEnd,
+        anchored: false,
+        smoothed: false,
       };
   }
 }

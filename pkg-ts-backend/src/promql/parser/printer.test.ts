@@ -60,6 +60,12 @@ describe('number and duration text', () => {
 });
 
 describe('astToJSON', () => {
+  test('binary matching carries fill values', () => {
+    expect(astToJSON(parseExpr('a + on(b) c'))).toMatchObject({
+      matching: { card: 'one-to-one', labels: ['b'], on: true, include: [], fillValues: { lhs: null, rhs: null } },
+    });
+  });
+
   test('matches the parse_query shape', () => {
     expect(astToJSON(parseExpr('sum by (job) (rate(foo{a="b"}[5m] offset 1m)) > bool 1e-7'))).toEqual({
       type: 'binaryExpr',
@@ -83,6 +89,8 @@ describe('astToJSON', () => {
               offset: 60000,
               timestamp: null,
               startOrEnd: null,
+              anchored: false,
+              smoothed: false,
               matchers: [
                 { type: '=', name: 'a', value: 'b' },
                 { type: '=', name: '__name__', value: 'foo' },
