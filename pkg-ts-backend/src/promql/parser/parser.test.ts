@@ -162,6 +162,7 @@ describe('selectors', () => {
     expect(folded('foo offset (100 + 2)')).toMatchObject({ offset: 102000 });
     expect(folded('foo offset (-2 ^ 2)')).toMatchObject({ offset: -4000 });
     expect(folded('foo offset min(3s, 1m)')).toMatchObject({ offset: 3000 });
+    expect(folded('foo offset +5m')).toMatchObject({ offset: 300000 });
     // Outside parentheses only the literal belongs to the offset.
     expect(folded('foo offset 100 + 2')).toMatchObject({
       type: 'BinaryExpr',

@@ -557,14 +557,11 @@ export class Parser {
     return sq;
   }
 
-  /** `offset` takes a literal, a parenthesised duration expression or min()/max(), maybe negated. */
+  /** `offset` takes a literal, a parenthesised duration expression or min()/max(), maybe signed. */
   private parseOffsetDuration(): number {
     const start = this.tok.start;
     let negative = false;
-    if (this.is('OPERATOR', '-')) {
-      this.advance();
-      negative = true;
-    }
+    if (this.is('OPERATOR', '-') || this.is('OPERATOR', '+')) negative = this.advance().text === '-';
     let v: DurationValue;
     if (this.is('NUMBER') || this.is('DURATION') || this.is('LEFT_PAREN') || this.isDurationFunction()) {
       v = this.parseDurationPrimary('offset');
