@@ -14,7 +14,7 @@ import {
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 import { lastValueFrom, of, type Observable } from 'rxjs';
 import { annotationEventsFromFrames } from './annotations';
-import { formatVariableValue, rangeScopedVars, rateIntervalScopedVars, type VariableShape } from './interpolation';
+import { formatVariableValue, rangeScopedVars, rateIntervalScopedVars, type VariableShape, type VariableValue } from './interpolation';
 import { FlintResourceClient, type TimeWindow } from './resourceClient';
 import { DEFAULT_QUERY, DEFAULT_SCRAPE_INTERVAL, type FlintOptions, type FlintQuery } from './types';
 import { parseVariableQuery, runVariableQuery, type InstantSeries } from './variableQuery';
@@ -96,7 +96,7 @@ export class FlintDataSource extends DataSourceWithBackend<FlintQuery, FlintOpti
   }
 
   private interpolate(text: string, scopedVars: ScopedVars): string {
-    return this.templateSrv.replace(text, scopedVars, (value: string | string[], variable: VariableShape) =>
+    return this.templateSrv.replace(text, scopedVars, (value: VariableValue, variable: VariableShape) =>
       formatVariableValue(value, variable)
     );
   }

@@ -9,6 +9,8 @@ export interface VariableShape {
   includeAll?: boolean;
 }
 
+export type VariableValue = string | number | boolean | Array<string | number>;
+
 /** Escapes what a double-quoted PromQL string needs escaped. */
 export function escapeStringLiteral(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
@@ -19,10 +21,11 @@ export function escapeStringLiteral(value: string): string {
  * string literal); multi-value and "All" variables become an RE2 alternation of the values,
  * each regex-escaped, for use as `label=~"$var"`.
  */
-export function formatVariableValue(value: string | string[], variable: VariableShape): string {
+export function formatVariableValue(value: VariableValue, variable: VariableShape): string {
   const regexStyle = variable.multi || variable.includeAll;
-  if (!regexStyle) return escapeStringLiteral(Array.isArray(value) ? value.join(',') : value);
-  const values = Array.isArray(value) ? value : [value];
+  // Built-in variables such as $__range_s arrive as numbers.
+  const values = (Array.isArray(value) ? value : [value]).map(String);
+  if (!regexStyle) return escapeStringLiteral(values.join(','));
   const alternatives = values.map((v) => escapeStringLiteral(escapeRegex(v)));
   return alternatives.length === 1 ? alternatives[0] : `(${alternatives.join('|')})`;
 }

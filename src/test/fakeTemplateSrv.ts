@@ -6,14 +6,14 @@ import type { TemplateSrv } from '@grafana/runtime';
 
 export interface FakeVariable {
   name: string;
-  value: string | string[];
+  value: string | number | string[];
   multi?: boolean;
   includeAll?: boolean;
 }
 
 const REFERENCE = /\$(\w+)|\$\{(\w+)\}|\[\[(\w+)\]\]/g;
 
-type Format = (value: string | string[], variable: { multi?: boolean; includeAll?: boolean }) => string;
+type Format = (value: string | number | string[], variable: { multi?: boolean; includeAll?: boolean }) => string;
 
 export function fakeTemplateSrv(variables: FakeVariable[] = []): TemplateSrv {
   const byName = new Map(variables.map((v) => [v.name, v]));
@@ -22,7 +22,7 @@ export function fakeTemplateSrv(variables: FakeVariable[] = []): TemplateSrv {
       const name = (a ?? b ?? c) as string;
       const scoped = scopedVars?.[name];
       const variable: FakeVariable | undefined = scoped
-        ? { name, value: scoped.value as string | string[] }
+        ? { name, value: scoped.value as string | number | string[] }
         : byName.get(name);
       if (!variable) return whole;
       return typeof format === 'function' ? format(variable.value, variable) : String(variable.value);
