@@ -73,6 +73,8 @@ const VALID = [
   'offset{step="1"}',
   'min',
   'avg(x) by (a, b)',
+  // Prometheus has no error for a label repeated in a grouping.
+  'sum by (a, a) (x)',
 ];
 
 const INVALID = [
