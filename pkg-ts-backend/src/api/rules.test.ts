@@ -49,7 +49,7 @@ describe('/api/v1/rules, /alerts, /alertmanagers', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startApiServer(
-      baseDeps(new MemoryStorage(), { rules, alertmanagers: { active: () => ['http://am:9093/api/v2/alerts'], dropped: () => [] } })
+      baseDeps(new MemoryStorage(), { rules, alertmanagers: { alertmanagers: () => ({ active: ['http://am:9093/api/v2/alerts'], dropped: [] }) } })
     );
   });
   afterAll(() => server.close());

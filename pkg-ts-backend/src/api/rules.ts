@@ -111,11 +111,11 @@ export function alerts(r: ApiRequest): ApiResult {
 }
 
 export function alertmanagers(r: ApiRequest): ApiResult {
-  const am = r.deps.alertmanagers;
+  const am = r.deps.alertmanagers?.alertmanagers() ?? { active: [], dropped: [] };
   return {
     data: {
-      activeAlertmanagers: (am?.active() ?? []).map((url) => ({ url })),
-      droppedAlertmanagers: (am?.dropped() ?? []).map((url) => ({ url })),
+      activeAlertmanagers: am.active.map((url) => ({ url })),
+      droppedAlertmanagers: am.dropped.map((url) => ({ url })),
     },
   };
 }

@@ -1,9 +1,10 @@
-// The API over flint's real subsystems: the TSDB (status, admin), the scrape manager and the rule
-// manager, so their shapes and the API's views cannot drift apart.
+// The API over flint's real subsystems: the TSDB (status, admin), the scrape manager, the rule
+// manager and the notifier, so their shapes and the API's views cannot drift apart.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labelsFromRecord } from '../model/labels';
+import { Notifier } from '../notifier/notifier';
 import { Engine } from '../promql/engine';
 import { engineQueryFunc } from '../rules/engineQuery';
 import { RuleManager } from '../rules/manager';
@@ -43,8 +44,9 @@ describe('the API over the real TSDB, scrape manager and rule manager', () => {
       defaultEvaluationIntervalMs: 60_000,
     });
     const scrape = new ScrapeManager(db, { logger });
+    const notifier = new Notifier({ logger, queueCapacity: 10_000, externalLabels: labelsFromRecord({}) });
     server = await startApiServer(
-      baseDeps(db, { tsdb: db, scrape, rules, engine, parser: promqlParser, enableAdminApi: true, storagePath: join(dir, 'data') })
+      baseDeps(db, { tsdb: db, scrape, rules, alertmanagers: notifier, engine, parser: promqlParser, enableAdminApi: true, storagePath: join(dir, 'data') })
     );
   });
   afterAll(async () => {
@@ -70,6 +72,7 @@ describe('the API over the real TSDB, scrape manager and rule manager', () => {
     expect((await getJSON(server.base, '/api/v1/targets')).body.data).toEqual({ activeTargets: [], droppedTargets: [], droppedTargetCounts: {} });
     expect((await getJSON(server.base, '/api/v1/rules')).body.data).toEqual({ groups: [] });
     expect((await getJSON(server.base, '/api/v1/alerts')).body.data).toEqual({ alerts: [] });
+    expect((await getJSON(server.base, '/api/v1/alertmanagers')).body.data).toEqual({ activeAlertmanagers: [], droppedAlertmanagers: [] });
   });
 
   it('snapshots the head and deletes series', async () => {

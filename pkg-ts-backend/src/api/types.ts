@@ -171,9 +171,9 @@ export interface RulesView {
   alerts(): AlertStatus[];
 }
 
+/** The notifier's Alertmanager URLs (the notifier implements this as is). */
 export interface AlertmanagersView {
-  active(): string[];
-  dropped(): string[];
+  alertmanagers(): { active: string[]; dropped: string[] };
 }
 
 /** Process facts for /api/v1/status/runtimeinfo that only the server knows. */
