@@ -20,11 +20,11 @@ export function documentedType(t: ValueType): string {
   }
 }
 
-export function isComparisonOperator(op: string): boolean {
+function isComparisonOperator(op: string): boolean {
   return COMPARISONS.has(op);
 }
 
-export function isSetOperator(op: string): boolean {
+function isSetOperator(op: string): boolean {
   return SET_OPERATORS.has(op);
 }
 

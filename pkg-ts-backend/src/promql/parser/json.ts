@@ -3,7 +3,7 @@ import type { Matcher } from '../../model/matcher';
 import type { Expr } from './ast';
 
 /** Go's `strconv.FormatFloat(v, 'f', -1, 64)`: shortest digits, never an exponent. */
-export function formatPlainFloat(v: number): string {
+function formatPlainFloat(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';

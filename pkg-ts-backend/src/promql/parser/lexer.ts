@@ -33,7 +33,7 @@ export interface Token {
   end: number;
 }
 
-export const AGGREGATOR_WORDS: ReadonlySet<string> = new Set([
+const AGGREGATOR_WORDS: ReadonlySet<string> = new Set([
   'sum',
   'avg',
   'count',

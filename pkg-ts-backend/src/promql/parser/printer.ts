@@ -46,7 +46,7 @@ export function formatGoFloat(v: number): string {
   return `${mantissa}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
 }
 
-export function formatLabelNameForQuery(name: string): string {
+function formatLabelNameForQuery(name: string): string {
   return LEGACY_LABEL.test(name) ? name : goQuote(name);
 }
 
