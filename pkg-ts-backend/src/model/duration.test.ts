@@ -24,9 +24,11 @@ describe('formatDuration', () => {
     [5_400_000, '1h30m'],
     [90_500, '1m30s500ms'],
     [1_209_600_000, '2w'],
+    [1_296_000_000, '15d'],
+    [31_536_000_000 + 86_400_000, '366d'],
   ])('%d ms is %s', (ms, s) => expect(formatDuration(ms)).toBe(s));
 
   it('round-trips', () => {
-    for (const s of ['15s', '1d2h', '3w4d5h6m7s8ms']) expect(formatDuration(parseDuration(s))).toBe(s);
+    for (const s of ['15s', '1d2h', '3w', '25d5h6m7s8ms']) expect(formatDuration(parseDuration(s))).toBe(s);
   });
 });
