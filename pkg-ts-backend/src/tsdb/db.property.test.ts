@@ -169,9 +169,21 @@ async function run(commands: Command[]): Promise<void> {
         case 'clean':
           await db.cleanTombstones();
           break;
-        case 'query':
-          expect(selectDb(db, cmd.from, cmd.from + cmd.width)).toEqual(model.select(cmd.from, cmd.from + cmd.width));
+        case 'query': {
+          const expected = model.select(cmd.from, cmd.from + cmd.width);
+          expect(selectDb(db, cmd.from, cmd.from + cmd.width)).toEqual(expected);
+          // seek() lands on the first sample at or after its target, lazily skipping chunks.
+          const target = cmd.from + cmd.width / 2;
+          const q = db.querier(cmd.from, cmd.from + cmd.width);
+          for (const series of q.select(false, undefined, [new Matcher('=~', 'i', '.+')])) {
+            const want = (expected[JSON.stringify(series.labels)] ?? []).find((p) => Number(p.split('=')[0]) >= target);
+            const it = series.iterator();
+            const found = it.seek(target);
+            expect(found ? `${it.t()}=${bits(it.v())}` : undefined).toEqual(want);
+          }
+          q.close();
           break;
+        }
       }
     }
     expect(selectDb(db, -Infinity, Infinity)).toEqual(model.select(-Infinity, Infinity));

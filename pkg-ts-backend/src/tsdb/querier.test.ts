@@ -34,6 +34,8 @@ describe('MergeQuerier', () => {
     expect(seeker.next()).toBe(true);
     expect(seeker.t()).toBe(5);
     expect(seeker.seek(7)).toBe(false);
+    expect(seeker.seek(1)).toBe(false);
+    expect(seeker.next()).toBe(false);
     expect(q.labelValues('__name__')).toEqual(['m', 'n']);
     expect(q.labelNames([new Matcher('=', '__name__', 'n')])).toEqual(['__name__']);
   });

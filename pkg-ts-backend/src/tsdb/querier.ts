@@ -214,19 +214,26 @@ class ChainIterator implements SampleIterator {
     this.cur = parts.length > 0 ? parts[0] : EMPTY_ITERATOR;
   }
 
+  private exhausted = false;
+
   next(): boolean {
+    if (this.exhausted) return false;
     for (;;) {
       if (this.cur.next()) {
         if (this.cur.t() <= this.lastT) continue;
         this.lastT = this.cur.t();
         return true;
       }
-      if (++this.i >= this.parts.length) return false;
+      if (++this.i >= this.parts.length) {
+        this.exhausted = true;
+        return false;
+      }
       this.cur = this.parts[this.i];
     }
   }
 
   seek(t: number): boolean {
+    if (this.exhausted) return false;
     if (this.lastT >= t && this.lastT !== -Infinity) return true;
     for (;;) {
       if (this.cur.seek(t)) {
@@ -236,7 +243,10 @@ class ChainIterator implements SampleIterator {
         }
         return this.next();
       }
-      if (++this.i >= this.parts.length) return false;
+      if (++this.i >= this.parts.length) {
+        this.exhausted = true;
+        return false;
+      }
       this.cur = this.parts[this.i];
     }
   }
