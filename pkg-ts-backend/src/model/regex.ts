@@ -59,7 +59,25 @@ class AnchoredRegex implements Regex {
   }
 }
 
+/** RE2's (C++) error phrases and the ones Go's regexp/syntax prints, which Prometheus shows. */
+const GO_PHRASES: [RegExp, string][] = [
+  [/^missing \)$/, 'missing closing )'],
+  [/^missing \]$/, 'missing closing ]'],
+  [/^bad repetition operator$/, 'invalid nested repetition operator'],
+  [/^invalid perl operator$/, 'invalid or unsupported Perl syntax'],
+  [/^invalid repetition size$/, 'invalid repeat count'],
+  [/^duplicate capture group name$/i, 'invalid named capture'],
+  [/^trailing \\$/, 'trailing backslash at end of expression'],
+];
+
+/** Rewrites re2-wasm's error (`Invalid regular expression: /…/u: missing ): (`) as Go's (`missing closing ): \`(\``). */
 function describeRe2Error(err: unknown, source: string): string {
   const msg = (err as Error).message ?? String(err);
-  return msg.includes(source) ? msg : `${msg}: \`${source}\``;
+  const m = /^Invalid regular expression: \/.*\/u: (.*)$/s.exec(msg);
+  const detail = m ? m[1] : msg;
+  const sep = detail.indexOf(': ');
+  const phrase = sep >= 0 ? detail.slice(0, sep) : detail;
+  const fragment = sep >= 0 ? detail.slice(sep + 2) : `^(?s:${source})$`;
+  const goPhrase = GO_PHRASES.find(([re]) => re.test(phrase))?.[1] ?? phrase;
+  return `${goPhrase}: \`${fragment}\``;
 }
