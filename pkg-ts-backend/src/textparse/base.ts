@@ -194,11 +194,13 @@ export abstract class TextParserBase implements ExpositionParser {
    * forbids the quoted metric name form.
    */
   protected scanLabelSet(out: number[], strict: boolean, exemplar: boolean): void {
+    // Works on a local index (written back to this.pos on exit): this runs for every label.
     const src = this.src;
+    const n = src.length;
+    let i = this.pos;
     for (;;) {
-      if (!strict) this.skipBlanks();
-      let i = this.pos;
-      let c = this.charAt(i);
+      if (!strict) i = blanksEnd(src, i);
+      let c = src.charCodeAt(i);
       if (c === CH_RBRACE) {
         this.pos = i + 1;
         return;
@@ -209,7 +211,7 @@ export abstract class TextParserBase implements ExpositionParser {
       if (isLabelNameStart(c)) {
         nameStart = i;
         i++;
-        while (i < src.length && isLabelNameChar(src.charCodeAt(i))) i++;
+        while (i < n && isLabelNameChar(src.charCodeAt(i))) i++;
         nameEnd = i;
       } else if (c === CH_QUOTE) {
         const after = this.scanQuoted(i);
@@ -220,10 +222,8 @@ export abstract class TextParserBase implements ExpositionParser {
       } else {
         return this.failAt('expected label name', i);
       }
-      this.pos = i;
-      if (!strict) this.skipBlanks();
-      i = this.pos;
-      c = this.charAt(i);
+      if (!strict) i = blanksEnd(src, i);
+      c = src.charCodeAt(i);
       if (quoted && (c === CH_COMMA || c === CH_RBRACE)) {
         // A lone quoted string is the metric name (the UTF-8 form `{"my.metric", a="b"}`).
         if (exemplar) return this.failAt('expected label name', i);
@@ -231,27 +231,34 @@ export abstract class TextParserBase implements ExpositionParser {
           this.fail(`metric name already set while parsing: ${quote(src.slice(this.entryStart, i + 1))}`);
         out[0] = nameStart;
         out[1] = nameEnd;
-        this.pos = i + 1;
-        if (c === CH_RBRACE) return;
+        i++;
+        if (c === CH_RBRACE) {
+          this.pos = i;
+          return;
+        }
         continue;
       }
       if (c !== CH_EQUAL) return this.failAt('expected equal', i);
-      this.pos = i + 1;
-      if (!strict) this.skipBlanks();
-      i = this.pos;
-      if (this.charAt(i) !== CH_QUOTE) return this.failAt('expected label value', i);
+      i++;
+      if (!strict) i = blanksEnd(src, i);
+      if (src.charCodeAt(i) !== CH_QUOTE) return this.failAt('expected label value', i);
       const after = this.scanQuoted(i);
       if (!this.validUtf8 && src.slice(i + 1, after - 1).includes('\ufffd')) {
         this.fail(`invalid UTF-8 label value: ${quote(src.slice(i + 1, after - 1))}`);
       }
       out.push(nameStart, nameEnd, i + 1, after - 1);
-      this.pos = after;
-      if (!strict) this.skipBlanks();
-      c = this.charAt(this.pos);
-      if (c === CH_COMMA) this.pos++;
-      else if (strict && c !== CH_RBRACE) return this.failAt('expected comma or brace close', this.pos);
+      i = strict ? after : blanksEnd(src, after);
+      c = src.charCodeAt(i);
+      if (c === CH_COMMA) i++;
+      else if (strict && c !== CH_RBRACE) return this.failAt('expected comma or brace close', i);
     }
   }
+}
+
+function blanksEnd(src: string, i: number): number {
+  let c: number;
+  while ((c = src.charCodeAt(i)) === CH_SPACE || c === CH_TAB) i++;
+  return i;
 }
 
 function normaliseFloatLabel(value: string): string {
