@@ -222,17 +222,26 @@ export class Evaluator {
     for (const s of selected) {
       await this.tick();
       const count = this.readSamples(s.iterator(), mint, maxt);
+      const bv = this.bufV;
       let kept = 0;
-      for (let i = 0; i < count; i++) if (!isStaleNaN(this.bufV[i])) kept++;
+      // NaN is rare: only NaNs need the (slower) staleness check.
+      for (let i = 0; i < count; i++) if (bv[i] === bv[i] || !isStaleNaN(bv[i])) kept++;
       if (kept === 0) continue;
-      const ts = new Float64Array(kept);
-      const values = new Float64Array(kept);
-      let k = 0;
-      for (let i = 0; i < count; i++) {
-        if (isStaleNaN(this.bufV[i])) continue;
-        ts[k] = this.bufT[i];
-        values[k] = this.bufV[i];
-        k++;
+      let ts: Float64Array;
+      let values: Float64Array;
+      if (kept === count) {
+        ts = this.bufT.slice(0, count);
+        values = bv.slice(0, count);
+      } else {
+        ts = new Float64Array(kept);
+        values = new Float64Array(kept);
+        let k = 0;
+        for (let i = 0; i < count; i++) {
+          if (isStaleNaN(bv[i])) continue;
+          ts[k] = this.bufT[i];
+          values[k] = bv[i];
+          k++;
+        }
       }
       series.push({ metric: s.labels, dropName: false, ts, vs: values, length: kept });
     }

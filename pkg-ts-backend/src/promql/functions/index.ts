@@ -13,7 +13,7 @@ import { formatFloatPlain } from '../eval/aggregate';
 import { Bucket, bucketFraction, bucketQuantile, parseBound } from './histogram';
 import { expandTemplate, naturalLess } from './labelFunctions';
 import { DATE_FUNCTIONS, ELEMENT_FUNCTIONS } from './math';
-import { KEEPS_NAME, RANGE_FUNCTIONS, Window } from './overTime';
+import { extrapolatedRate, KEEPS_NAME, RANGE_FUNCTIONS, Window } from './overTime';
 
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
@@ -264,6 +264,8 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
   const m = await ev.evalMatrix(call.args[matrixIndex], steps);
   const keepName = KEEPS_NAME.has(name);
   const isCounterFn = name === 'rate' || name === 'increase';
+  // rate (0), increase (1) and delta (2) skip the generic window object.
+  const rateKind = ['rate', 'increase', 'delta'].indexOf(name);
   if (name === 'quantile_over_time') warnBadQuantiles(ev, scalars[0], call.args[0].pos);
   const out: StepSeries[] = [];
   const nonCounterNames = new Set<string>();
@@ -286,6 +288,7 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
     w.vs = ser.vs;
     let vals: Float64Array | null = null;
     let has: Uint8Array | null = null;
+    let produced = false;
     let from = 0;
     let to = 0;
     for (let i = 0; i < n; i++) {
@@ -302,6 +305,14 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
       w.rangeEnd = end;
       w.stepTime = steps.times[i];
       for (let a = 0; a < scalars.length; a++) w.scalars[a] = scalars[a][i];
+      if (rateKind >= 0) {
+        if (!vals || !has) ({ vals, has } = newStepSeries(ser.metric, false, n));
+        if (extrapolatedRate(ts, ser.vs, from, to, start, end, rateKind < 2, rateKind === 0, vals, i)) {
+          has[i] = 1;
+          produced = true;
+        }
+        continue;
+      }
       let v: number | null;
       try {
         v = f(w);
@@ -312,8 +323,9 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
       if (!vals || !has) ({ vals, has } = newStepSeries(ser.metric, false, n));
       vals[i] = v;
       has[i] = 1;
+      produced = true;
     }
-    if (!vals || !has) continue;
+    if (!vals || !has || !produced) continue;
     if (isCounterFn) {
       const metricName = getLabel(ser.metric, METRIC_NAME);
       if (!COUNTER_SUFFIXES.some((suf) => metricName.endsWith(suf))) nonCounterNames.add(metricName);
