@@ -254,6 +254,16 @@ describe('scrape loop', () => {
     honoring.client.close();
   });
 
+  test('empty exposed values count as absent, with or without honor_labels', async () => {
+    serve('m{job="",zone="a",empty=""} 1\n');
+    for (const cfg of ['', '    honor_labels: true\n']) {
+      const { loop, storage, client, instance } = makeLoop(cfg);
+      await loop.scrapeAndReport();
+      expect(storage.samples.map((s) => s.series)).toContain(`m{instance="${instance}", job="test", zone="a"}`);
+      client.close();
+    }
+  });
+
   test('honor_timestamps decides between the exposed and the scrape time', async () => {
     serve('m 1 1000\n');
     const honoring = makeLoop();

@@ -313,6 +313,10 @@ export class ScrapeLoop {
   /** Adds the target's labels (honor_labels decides who wins a clash) and applies metric_relabel_configs. */
   private mutateSampleLabels(exposed: Labels): Labels | null {
     const targetLabels = this.target.labels;
+    // Both sets are sorted: merge them directly unless a clash needs exported_ renaming.
+    const merged = mergeSortedLabels(exposed, targetLabels, this.opts.honorLabels);
+    if (merged !== null)
+      return this.opts.metricRelabelConfigs.length > 0 ? relabel(merged, this.opts.metricRelabelConfigs) : merged;
     const pairs: Label[] = [];
     if (this.opts.honorLabels) {
       const have = new Set<string>();
@@ -441,4 +445,32 @@ export function goDuration(ms: number): string {
 
 function formatLabelSet(ls: Labels): string {
   return `{${ls.map((l) => `${l.name}=${JSON.stringify(l.value)}`).join(', ')}}`;
+}
+
+/**
+ * Merges sorted exposed and target labels, dropping empty exposed values. On a name both have,
+ * honor_labels keeps the exposed value; otherwise returns null (the caller renames the exposed one).
+ */
+function mergeSortedLabels(exposed: Labels, target: Labels, honorLabels: boolean): Label[] | null {
+  const out: Label[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < exposed.length || j < target.length) {
+    const a = i < exposed.length ? exposed[i] : undefined;
+    const b = j < target.length ? target[j] : undefined;
+    if (b === undefined || (a !== undefined && a.name < b.name)) {
+      if (a !== undefined && a.value !== '') out.push(a);
+      i++;
+    } else if (a === undefined || b.name < a.name) {
+      out.push(b);
+      j++;
+    } else {
+      if (a.value === '') out.push(b);
+      else if (honorLabels) out.push(a);
+      else return null;
+      i++;
+      j++;
+    }
+  }
+  return out;
 }
