@@ -205,4 +205,32 @@ describe('TSDB', () => {
     ]);
     await db.close();
   });
+
+  it('refuses a directory another live process holds and takes over a stale lock', async () => {
+    const db = await TSDB.open(dir);
+    await expect(TSDB.open(dir)).rejects.toThrow(/in use by process/);
+    await db.close();
+    fs.writeFileSync(path.join(dir, 'lock'), '999999999');
+    const again = await TSDB.open(dir);
+    await again.close();
+  });
+
+  it('lets an open querier finish reading a block that was replaced meanwhile', async () => {
+    const db = await TSDB.open(dir, SMALL);
+    await fill(db, 0, 2500, 100, 2);
+    await db.compact();
+    const [oldBlock] = db.blocks();
+    const q = db.querier(0, 100_000);
+    const series = q.select(true, undefined, [new Matcher('=', 'i', '0')]);
+    await db.deleteSeries([new Matcher('=', 'i', '1')], 0, 100_000);
+    await db.cleanTombstones();
+    expect(db.blocks().map((b) => b.ulid)).not.toContain(oldBlock.ulid);
+    expect(fs.existsSync(path.join(dir, oldBlock.ulid))).toBe(false);
+    const it = series[0].iterator();
+    let n = 0;
+    while (it.next()) n++;
+    expect(n).toBe(25);
+    q.close();
+    await db.close();
+  });
 });

@@ -16,6 +16,7 @@ import { writeBlock } from './block/writer';
 import { compactBlocks, compactionRanges, headSeriesForBlock, planCompaction } from './compact';
 import { Head } from './head';
 import { dumpHead, HeadReplayer, WALHeadLog } from './headWal';
+import { DirLock } from './lock';
 import { postingsForMatchers } from './index/matchers';
 import { MergeQuerier } from './querier';
 import { headStatus, TSDBStatus } from './status';
@@ -85,7 +86,8 @@ export class TSDB implements Appendable, Queryable {
     readonly head: Head,
     private readonly wal: WAL,
     blocks: Block[],
-    private readonly replayProgress: ReplayProgress
+    private readonly replayProgress: ReplayProgress,
+    private readonly lock: DirLock
   ) {
     this.blockList = blocks;
     this.ranges = compactionRanges(opts.minBlockDurationMs, opts.maxBlockDurationMs);
@@ -95,8 +97,18 @@ export class TSDB implements Appendable, Queryable {
 
   static async open(dir: string, options?: Partial<TSDBOptions>): Promise<TSDB> {
     const opts = resolveOptions(options);
-    const logger = opts.logger;
     fs.mkdirSync(dir, { recursive: true });
+    const lock = DirLock.acquire(dir);
+    try {
+      return TSDB.openLocked(dir, opts, lock);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  private static openLocked(dir: string, opts: TSDBOptions, lock: DirLock): TSDB {
+    const logger = opts.logger;
     const blocks = loadBlocks(dir, logger);
     const head = new Head({ chunkRangeMs: opts.minBlockDurationMs });
     const minValid = blocks.length > 0 ? blocks[blocks.length - 1].meta.maxTime : -Infinity;
@@ -114,7 +126,7 @@ export class TSDB implements Appendable, Queryable {
     });
     const wal = new WAL(walDir, { fsync: opts.walFsync, logger });
     head.log = new WALHeadLog(wal);
-    return new TSDB(dir, opts, head, wal, blocks, progress);
+    return new TSDB(dir, opts, head, wal, blocks, progress, lock);
   }
 
   appender(): Appender {
@@ -181,6 +193,7 @@ export class TSDB implements Appendable, Queryable {
     clearInterval(this.timer);
     this.wal.close();
     for (const b of this.blockList) b.close();
+    this.lock.release();
   }
 
   private headCompactable(): boolean {
