@@ -115,6 +115,15 @@ export function generateData(seed: number, layout: DataLayout): GeneratedSeries[
     out.push(series(layout, { __name__: 'request_duration_seconds_sum', job }, (i) => sums[i]));
     out.push(series(layout, { __name__: 'request_duration_seconds_count', job }, (i) => totals[i]));
   }
+  // Sensors that sometimes read NaN or an infinity (plain NaN, not staleness markers).
+  for (const sensor of ['s1', 's2']) {
+    const readings = Array.from({ length: points }, () => Math.round((rnd.next() - 0.3) * 1e5) / 1e3);
+    out.push(
+      series(layout, { __name__: 'sensor_reading', sensor }, (i) =>
+        i % 11 === 5 ? NaN : i % 29 === 13 ? (sensor === 's1' ? Infinity : -Infinity) : readings[i]
+      )
+    );
+  }
   // A batch job that stopped reporting after the first third, and a metric that appears late.
   out.push(
     series(layout, { __name__: 'batch_last_success', job: 'batch' }, (i) => 1e9 + i * 15, 0, Math.floor(points / 3))

@@ -15,7 +15,7 @@ import { seededRandom } from './random';
 
 const SEED = Number(process.env.FLINT_DIFFERENTIAL_SEED ?? 20260422);
 const RANGE_QUERIES = 330;
-const INSTANT_QUERIES = 80;
+const INSTANT_QUERIES = 100;
 const INTERVAL = 15_000;
 const POINTS = 240;
 /** Sample timestamps end in .250 s, evaluation times in .500 s; ranges and steps are whole seconds. */
@@ -126,7 +126,7 @@ async function ask(base: string, endpoint: string, params: Record<string, string
         params: { query, start: `${start / 1000}`, end: `${end / 1000}`, step: `${step}` },
       });
     }
-    for (const query of generateQueries(SEED + 2, INSTANT_QUERIES)) {
+    for (const query of generateQueries(SEED + 2, INSTANT_QUERIES, true)) {
       cases.push({ endpoint: 'query', query, params: { query, time: `${evalTime() / 1000}` } });
     }
     expect(cases.filter((c) => c.endpoint === 'query_range').length).toBeGreaterThanOrEqual(300);

@@ -32,6 +32,7 @@ function gaugeSelector(r: Random): string {
     'queue_depth{instance=~".*:9090", job!~"a.i"}',
     'late_gauge',
     'batch_last_success',
+    'sensor_reading',
   ]);
 }
 
@@ -242,6 +243,33 @@ const PRODUCERS: Record<string, Producer> = {
       `{__name__=~"request_duration_seconds_(sum|count)"}`,
       `{job="batch"}`,
     ]),
+  specialValues: (r) =>
+    r.pick([
+      `sensor_reading ${r.pick(['/', '%', '*'])} ${r.pick(['0', '-0', 'sensor_reading offset 1m'])}`,
+      `${r.pick(['max', 'min', 'avg', 'sum', 'stddev', 'count'])}(sensor_reading)`,
+      `${r.pick(['max_over_time', 'min_over_time', 'avg_over_time', 'sum_over_time', 'changes', 'resets', 'deriv', 'stdvar_over_time'])}(sensor_reading${range(r)})`,
+      `quantile_over_time(${r.pick(QUANTILES)}, sensor_reading${range(r)})`,
+      `quantile(${r.pick(['0.5', '-1', '2'])}, sensor_reading)`,
+      `sensor_reading ${r.pick(['>', '==', '!='])}${r.pick(['', ' bool'])} ${r.pick(['0', 'sensor_reading'])}`,
+      `count_values("v", sensor_reading)`,
+      `${r.pick(['sort', 'sort_desc'])}(sensor_reading)`,
+      `${r.pick(['sqrt', 'ln', 'log10', 'abs', 'round', 'sgn'])}(${r.pick(['sensor_reading', 'account_balance', 'queue_depth'])})`,
+      `clamp(sensor_reading, -10, 10)`,
+      `${r.pick(['account_balance', 'queue_depth'])} ^ ${r.pick(['0.5', '-1', '3'])}`,
+      `queue_depth % ${r.pick(['0', '-4', '2.5'])}`,
+    ]),
+  // The outer subquery evaluates its inner expression at whole multiples of its step, so an
+  // inner subquery needs a sub-second offset to keep its own steps off its window boundary.
+  nestedSubquery: (r) => {
+    const inner = r.pick([
+      'deriv(rate(http_requests_total[1m])[5m:30s] offset 500ms)',
+      'max_over_time(temperature_celsius[2m])',
+      'sum(rate(http_requests_total[1m]))',
+      'avg_over_time(queue_depth[3m:20s] offset 500ms)',
+    ]);
+    const sub = `(${inner})[${r.pick(['5m', '10m'])}:${r.pick(['1m', '45s', ''])}]${r.pick(['', ' offset 1m'])}`;
+    return r.chance(0.3) ? `predict_linear(${sub}, 120)` : `${r.pick(['max_over_time', 'avg_over_time'])}(${sub})`;
+  },
   nested: (r) =>
     r.pick([
       `topk(2, sum by (job, instance) (rate(http_requests_total${range(r)})))`,
@@ -255,15 +283,24 @@ const PRODUCERS: Record<string, Producer> = {
     ]),
 };
 
-/** `count` distinct queries, drawing the producers round-robin with a seeded choice inside each. */
-export function generateQueries(seed: number, count: number): string[] {
+/** Range vectors are only valid as instant queries (a range query of one fails on both sides). */
+const RANGE_VECTOR: Producer = (r) =>
+  r.pick([
+    `${gaugeSelector(r)}${range(r)}`,
+    `${counterSelector(r)}[${r.pick(['1m', '2m'])}]`,
+    `(${leaf(r)})[${r.pick(['2m', '5m'])}:${r.pick(['30s', '1m', ''])}]`,
+  ]);
+
+/**
+ * `count` distinct queries, drawing the producers round-robin with a seeded choice inside each;
+ * `instant` adds range-vector expressions.
+ */
+export function generateQueries(seed: number, count: number, instant = false): string[] {
   const r = seededRandom(seed);
-  const producers = Object.values(PRODUCERS);
+  const producers = [...Object.values(PRODUCERS), ...(instant ? [RANGE_VECTOR] : [])];
   const seen = new Set<string>();
   for (let attempt = 0; seen.size < count && attempt < count * 20; attempt++) {
     seen.add(producers[attempt % producers.length](r));
   }
   return [...seen];
 }
-
-export const PRODUCER_NAMES = Object.keys(PRODUCERS);
