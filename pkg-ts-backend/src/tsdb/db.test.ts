@@ -190,6 +190,9 @@ describe('TSDB', () => {
 
   it('reports head statistics in the shape of the status API', async () => {
     const db = await TSDB.open(dir);
+    expect(JSON.stringify(db.status().headStats)).toBe(
+      '{"numSeries":0,"numLabelPairs":0,"chunkCount":0,"minTime":9223372036854776000,"maxTime":-9223372036854776000}'
+    );
     await fill(db, 0, 3000, 1000);
     const st = db.status(2);
     expect(st.headStats).toEqual({ numSeries: 3, numLabelPairs: 4, chunkCount: 3, minTime: 0, maxTime: 2000 });

@@ -15,6 +15,8 @@ export interface TSDBStatus {
   seriesCountByLabelValuePair: NameCount[];
 }
 
+export const EMPTY_HEAD_MIN_TIME = 2 ** 63;
+
 function top(entries: NameCount[], limit: number): NameCount[] {
   return entries.sort((a, b) => b.value - a.value || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, limit);
 }
@@ -35,14 +37,15 @@ export function headStatus(head: Head, limit = 10): TSDBStatus {
   }
   for (const [name, count] of head.index.valueCounts()) valueCounts.push({ name, value: count });
   for (const [name, bytes] of bytesByName) memory.push({ name, value: bytes });
-  const empty = head.numSeries() === 0 || head.minT() === Infinity;
+  const empty = head.minT() > head.maxT();
   return {
     headStats: {
       numSeries: head.numSeries(),
       numLabelPairs,
       chunkCount: head.numChunks(),
-      minTime: empty ? 0 : head.minT(),
-      maxTime: empty ? 0 : head.maxT(),
+      // An empty head reports Prometheus's int64 extremes (as a JSON number both read the same).
+      minTime: empty ? EMPTY_HEAD_MIN_TIME : head.minT(),
+      maxTime: empty ? -EMPTY_HEAD_MIN_TIME : head.maxT(),
     },
     seriesCountByMetricName: top(byMetric, limit),
     labelValueCountByLabelName: top(valueCounts, limit),
