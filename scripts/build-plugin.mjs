@@ -12,7 +12,16 @@
 // was started by Grafana, prints flint's address from GF_PLUGIN_GRPC_ADDRESS (set by
 // `[plugin.flintlabs-flint-datasource] grpc_address` in grafana.ini) and stays alive until
 // Grafana ends it.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -143,7 +152,8 @@ async function buildFrontend({ watch }) {
   const compiler = webpack(webpackConfig({ production: !watch }));
   const report = (err, stats) => {
     if (err) throw err;
-    if (stats.hasErrors() || stats.hasWarnings()) console.error(stats.toString({ colors: false, preset: 'errors-warnings' }));
+    if (stats.hasErrors() || stats.hasWarnings())
+      console.error(stats.toString({ colors: false, preset: 'errors-warnings' }));
     if (stats.hasErrors() && !watch) process.exit(1);
   };
   if (watch) {

@@ -11,11 +11,17 @@ function series(times: number[], values: number[], labels: Record<string, string
 }
 
 test('renderTemplate fills labels and blanks unknown ones', () => {
-  expect(renderTemplate('{{job}} on {{ instance }} {{missing}}!', { job: 'api', instance: 'h:1' })).toBe('api on h:1 !');
+  expect(renderTemplate('{{job}} on {{ instance }} {{missing}}!', { job: 'api', instance: 'h:1' })).toBe(
+    'api on h:1 !'
+  );
 });
 
 test('runs of non-zero steps become regions; gaps and zeros split them', () => {
-  const frame = series([1000, 2000, 3000, 4000, 6000, 7000], [1, 1, 0, 5, 2, NaN], { __name__: 'ALERTS', alertname: 'Down', severity: 'page' });
+  const frame = series([1000, 2000, 3000, 4000, 6000, 7000], [1, 1, 0, 5, 2, NaN], {
+    __name__: 'ALERTS',
+    alertname: 'Down',
+    severity: 'page',
+  });
   const events = annotationEventsFromFrames([frame], {
     refId: 'A',
     expr: 'ALERTS',
@@ -32,6 +38,9 @@ test('runs of non-zero steps become regions; gaps and zeros split them', () => {
 });
 
 test('without templates the title is the series', () => {
-  const events = annotationEventsFromFrames([series([1000], [1], { __name__: 'up', job: 'a' })], { refId: 'A', expr: 'up' });
+  const events = annotationEventsFromFrames([series([1000], [1], { __name__: 'up', job: 'a' })], {
+    refId: 'A',
+    expr: 'up',
+  });
   expect(events[0].title).toBe('up{job="a"}');
 });

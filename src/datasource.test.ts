@@ -1,4 +1,11 @@
-import { CoreApp, FieldType, createDataFrame, dateTime, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
+import {
+  CoreApp,
+  FieldType,
+  createDataFrame,
+  dateTime,
+  type DataQueryRequest,
+  type DataSourceInstanceSettings,
+} from '@grafana/data';
 import { DataSourceWithBackend } from '@grafana/runtime';
 import { of } from 'rxjs';
 import { FlintDataSource, instantSeriesOf } from './datasource';
@@ -50,7 +57,12 @@ describe('FlintDataSource', () => {
       ])
     );
     const query = ds.applyTemplateVariables(
-      { refId: 'A', expr: 'rate(x{job=~"$job",instance="${instance}"}[$__interval])', legendFormat: '{{job}} $instance', exemplar: true },
+      {
+        refId: 'A',
+        expr: 'rate(x{job=~"$job",instance="${instance}"}[$__interval])',
+        legendFormat: '{{job}} $instance',
+        exemplar: true,
+      },
       { __interval: { text: '30s', value: '30s' } }
     );
     expect(query.expr).toBe('rate(x{job=~"(api\\\\.v1|web)",instance="h:9100"}[30s])');
@@ -63,8 +75,8 @@ describe('FlintDataSource', () => {
     const sent = jest.spyOn(DataSourceWithBackend.prototype, 'query').mockReturnValue(of({ data: [] }));
     ds.query(request([{ refId: 'A', expr: 'rate(x[$__rate_interval]) / $__range_s' }]));
     const scoped = sent.mock.calls[0][0].scopedVars;
-    expect(scoped.__rate_interval.value).toBe('40s');
-    expect(scoped.__range.value).toBe('600s');
+    expect(scoped.__rate_interval?.value).toBe('40s');
+    expect(scoped.__range?.value).toBe('600s');
     expect(ds.applyTemplateVariables({ refId: 'A', expr: 'rate(x[$__rate_interval]) / $__range_s' }, scoped).expr).toBe(
       'rate(x[40s]) / 600'
     );
@@ -103,7 +115,9 @@ describe('FlintDataSource', () => {
       ],
     });
     const sent = jest.spyOn(DataSourceWithBackend.prototype, 'query').mockReturnValue(of({ data: [frame] }));
-    await expect(ds.metricFindQuery('query_result(up)')).resolves.toEqual([{ text: 'up{job="x"} 4 2000', value: 'up{job="x"} 4 2000' }]);
+    await expect(ds.metricFindQuery('query_result(up)')).resolves.toEqual([
+      { text: 'up{job="x"} 4 2000', value: 'up{job="x"} 4 2000' },
+    ]);
     expect(sent.mock.calls[0][0].targets[0]).toMatchObject({ expr: 'up', instant: true, range: false });
     await ds.metricFindQuery('sum(up)');
     expect(sent.mock.calls[1][0].targets[0].expr).toBe('sum(up)');
@@ -111,7 +125,7 @@ describe('FlintDataSource', () => {
 
   test('query errors reach the variable editor', async () => {
     const ds = new FlintDataSource(settings(), fakeTemplateSrv());
-    const sent = jest
+    jest
       .spyOn(DataSourceWithBackend.prototype, 'query')
       .mockReturnValue(of({ data: [], errors: [{ message: 'bad_data: parse error' }] }));
     await expect(ds.metricFindQuery('query_result(up[)')).rejects.toThrow('parse error');
@@ -120,7 +134,12 @@ describe('FlintDataSource', () => {
   test('annotations are range queries turned into events', async () => {
     const ds = new FlintDataSource(settings(), fakeTemplateSrv());
     const support = ds.annotations!;
-    const anno = { name: 'a', enable: true, iconColor: 'red', target: { refId: 'Anno', expr: 'ALERTS', instant: true } };
+    const anno = {
+      name: 'a',
+      enable: true,
+      iconColor: 'red',
+      target: { refId: 'Anno', expr: 'ALERTS', instant: true },
+    };
     expect(support.prepareQuery!(anno)).toMatchObject({ expr: 'ALERTS', range: true, instant: false });
     expect(support.prepareQuery!({ ...anno, target: { refId: 'Anno', expr: '' } })).toBeUndefined();
     const frame = createDataFrame({
@@ -141,5 +160,7 @@ test('instantSeriesOf takes the last sample of each frame', () => {
       { name: 'Value', type: FieldType.number, values: [5, 6], labels: { a: 'b' } },
     ],
   });
-  expect(instantSeriesOf([frame, createDataFrame({ fields: [] })])).toEqual([{ labels: { a: 'b' }, value: 6, timeMs: 2 }]);
+  expect(instantSeriesOf([frame, createDataFrame({ fields: [] })])).toEqual([
+    { labels: { a: 'b' }, value: 6, timeMs: 2 },
+  ]);
 });

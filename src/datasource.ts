@@ -14,7 +14,13 @@ import {
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 import { lastValueFrom, of, type Observable } from 'rxjs';
 import { annotationEventsFromFrames } from './annotations';
-import { formatVariableValue, rangeScopedVars, rateIntervalScopedVars, type VariableShape, type VariableValue } from './interpolation';
+import {
+  formatVariableValue,
+  rangeScopedVars,
+  rateIntervalScopedVars,
+  type VariableShape,
+  type VariableValue,
+} from './interpolation';
 import { FlintResourceClient, type TimeWindow } from './resourceClient';
 import { DEFAULT_QUERY, DEFAULT_SCRAPE_INTERVAL, type FlintOptions, type FlintQuery } from './types';
 import { parseVariableQuery, runVariableQuery, type InstantSeries } from './variableQuery';
@@ -39,7 +45,11 @@ export function instantSeriesOf(frames: DataFrame[]): InstantSeries[] {
     const value = frame.fields.find((f) => f.type === FieldType.number);
     if (!time || !value || frame.length === 0) continue;
     const last = frame.length - 1;
-    series.push({ labels: { ...(value.labels ?? {}) }, value: Number(value.values[last]), timeMs: Number(time.values[last]) });
+    series.push({
+      labels: { ...(value.labels ?? {}) },
+      value: Number(value.values[last]),
+      timeMs: Number(time.values[last]),
+    });
   }
   return series;
 }
@@ -59,7 +69,9 @@ export class FlintDataSource extends DataSourceWithBackend<FlintQuery, FlintOpti
       getDefaultQuery: () => ({ ...DEFAULT_QUERY, legendFormat: '' }),
       // Annotations are always evaluated over the range: one event per run of non-zero steps.
       prepareQuery: (annotation) =>
-        annotation.target?.expr ? { ...annotation.target, range: true, instant: false, format: 'time_series' } : undefined,
+        annotation.target?.expr
+          ? { ...annotation.target, range: true, instant: false, format: 'time_series' }
+          : undefined,
       processEvents: (annotation, frames) =>
         of(annotation.target ? annotationEventsFromFrames(frames, annotation.target) : []),
     };
@@ -105,7 +117,8 @@ export class FlintDataSource extends DataSourceWithBackend<FlintQuery, FlintOpti
     return {
       ...query,
       expr: this.interpolate(query.expr ?? '', scopedVars),
-      legendFormat: query.legendFormat === undefined ? undefined : this.templateSrv.replace(query.legendFormat, scopedVars),
+      legendFormat:
+        query.legendFormat === undefined ? undefined : this.templateSrv.replace(query.legendFormat, scopedVars),
       interval: query.interval === undefined ? undefined : this.templateSrv.replace(query.interval, scopedVars),
       exemplar: false,
     };

@@ -40,16 +40,16 @@ describe('interval variables', () => {
     const from = dateTime(1_700_000_000_000);
     const to = dateTime(1_700_003_600_500);
     const vars = rangeScopedVars({ from, to, raw: { from, to } });
-    expect(vars.__range.value).toBe('3601s');
-    expect(vars.__range_s.value).toBe(3601);
-    expect(vars.__range_ms.value).toBe(3_600_500);
+    expect(vars.__range?.value).toBe('3601s');
+    expect(vars.__range_s?.value).toBe(3601);
+    expect(vars.__range_ms?.value).toBe(3_600_500);
   });
 
   test('$__rate_interval is at least four scrape intervals and at least interval + scrape interval', () => {
     expect(rateIntervalMs(15_000, '15s')).toBe(60_000);
     expect(rateIntervalMs(60_000, '15s')).toBe(75_000);
     expect(rateIntervalMs(1_000, '1m')).toBe(240_000);
-    expect(rateIntervalScopedVars(60_000, '15s').__rate_interval.value).toBe('1m15s');
+    expect(rateIntervalScopedVars(60_000, '15s').__rate_interval?.value).toBe('1m15s');
   });
 
   test('promDuration keeps every unit', () => {

@@ -58,7 +58,9 @@ describe('FlintResourceClient', () => {
 
   test('label values escape the label name into the path', async () => {
     const { fetch, calls } = recordingFetcher({ status: 'success', data: ['a'] });
-    await new FlintResourceClient(fetch, window).labelValues('job', 'up', [{ type: EqlSingle, name: 'env', value: 'p' }]);
+    await new FlintResourceClient(fetch, window).labelValues('job', 'up', [
+      { type: EqlSingle, name: 'env', value: 'p' },
+    ]);
     expect(calls[0].path).toBe('api/v1/label/job/values');
     expect(calls[0].params['match[]']).toBe('{__name__="up",env="p"}');
   });

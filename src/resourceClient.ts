@@ -73,7 +73,8 @@ interface ApiEnvelope {
 
 function dataOf(body: unknown, what: string): unknown {
   const envelope = body as ApiEnvelope | null;
-  if (!envelope || typeof envelope !== 'object') throw new Error(`${what}: the answer is not a Prometheus API response`);
+  if (!envelope || typeof envelope !== 'object')
+    throw new Error(`${what}: the answer is not a Prometheus API response`);
   if (envelope.status === 'error') throw new Error(`${what}: ${envelope.error ?? 'error'}`);
   return envelope.data;
 }
@@ -108,10 +109,18 @@ export class FlintResourceClient implements PrometheusClient {
 
   /** Label names on the series a selector picks (all series without one). */
   async labelNamesMatching(seriesSelector?: string, limit?: number): Promise<string[]> {
-    return stringList(await this.fetchResource('api/v1/labels', this.params(matchParam(seriesSelector), limit)), 'label names');
+    return stringList(
+      await this.fetchResource('api/v1/labels', this.params(matchParam(seriesSelector), limit)),
+      'label names'
+    );
   }
 
-  async labelValues(labelName: string, metricName?: string, matchers?: TokenMatcher[], limit?: number): Promise<string[]> {
+  async labelValues(
+    labelName: string,
+    metricName?: string,
+    matchers?: TokenMatcher[],
+    limit?: number
+  ): Promise<string[]> {
     const hasMatch = metricName || (matchers && matchers.length > 0);
     return this.labelValuesMatching(labelName, hasMatch ? selector(metricName, matchers) : undefined, limit);
   }
@@ -119,7 +128,10 @@ export class FlintResourceClient implements PrometheusClient {
   /** Values of a label on the series a selector (any PromQL series selector) picks. */
   async labelValuesMatching(labelName: string, seriesSelector?: string, limit?: number): Promise<string[]> {
     const path = `api/v1/label/${encodeURIComponent(labelName)}/values`;
-    return stringList(await this.fetchResource(path, this.params(matchParam(seriesSelector), limit)), `values of ${labelName}`);
+    return stringList(
+      await this.fetchResource(path, this.params(matchParam(seriesSelector), limit)),
+      `values of ${labelName}`
+    );
   }
 
   async metricMetadata(): Promise<Record<string, Array<{ type: string; help: string }>>> {

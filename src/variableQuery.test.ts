@@ -22,7 +22,9 @@ describe('parseVariableQuery', () => {
 });
 
 test('formatInstantSeries writes name, labels, value and time', () => {
-  expect(formatInstantSeries({ labels: { __name__: 'up', job: 'a' }, value: 1, timeMs: 1000 })).toBe('up{job="a"} 1 1000');
+  expect(formatInstantSeries({ labels: { __name__: 'up', job: 'a' }, value: 1, timeMs: 1000 })).toBe(
+    'up{job="a"} 1 1000'
+  );
   expect(formatInstantSeries({ labels: {}, value: 2.5, timeMs: 5 })).toBe('{} 2.5 5');
 });
 
@@ -64,7 +66,9 @@ describe('runVariableQuery', () => {
   test('query_result lists the instant query series', async () => {
     const { client: c } = client([]);
     const instant = jest.fn(async () => [{ labels: { __name__: 'up', job: 'x' }, value: 1, timeMs: 7 }]);
-    await expect(runVariableQuery({ kind: 'query_result', expr: 'up' }, c, instant)).resolves.toEqual(['up{job="x"} 1 7']);
+    await expect(runVariableQuery({ kind: 'query_result', expr: 'up' }, c, instant)).resolves.toEqual([
+      'up{job="x"} 1 7',
+    ]);
     expect(instant).toHaveBeenCalledWith('up');
   });
 });

@@ -18,7 +18,10 @@ export function parseVariableQuery(text: string): VariableQuery | undefined {
   let m = LABEL_NAMES.exec(query);
   if (m) return m[1] === '' ? { kind: 'label_names' } : { kind: 'label_names', match: m[1] };
   m = LABEL_VALUES.exec(query);
-  if (m) return m[1] === undefined ? { kind: 'label_values', label: m[2] } : { kind: 'label_values', label: m[2], match: m[1] };
+  if (m)
+    return m[1] === undefined
+      ? { kind: 'label_values', label: m[2] }
+      : { kind: 'label_values', label: m[2], match: m[1] };
   m = METRICS.exec(query);
   if (m) return { kind: 'metrics', regex: m[1] };
   m = QUERY_RESULT.exec(query);

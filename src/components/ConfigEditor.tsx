@@ -24,7 +24,8 @@ export function ConfigEditor({ options, onOptionsChange }: FlintConfigEditorProp
   const secureJsonData = options.secureJsonData ?? {};
   const auth = authMethodOf(options);
 
-  const setJsonData = (patch: Partial<FlintOptions>) => onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
+  const setJsonData = (patch: Partial<FlintOptions>) =>
+    onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
 
   /** A secret is only ever sent to Grafana, never read back: the browser knows whether one is stored. */
   const setSecret = (key: keyof FlintSecureJsonData, value: string) =>
@@ -61,7 +62,12 @@ export function ConfigEditor({ options, onOptionsChange }: FlintConfigEditorProp
   return (
     <Stack direction="column" gap={2}>
       <FieldSet label="Connection">
-        <InlineField label="URL" labelWidth={LABEL_WIDTH} tooltip="flint's HTTP address, e.g. http://flint:9090" required>
+        <InlineField
+          label="URL"
+          labelWidth={LABEL_WIDTH}
+          tooltip="flint's HTTP address, e.g. http://flint:9090"
+          required
+        >
           <Input
             width={40}
             placeholder="http://localhost:9090"

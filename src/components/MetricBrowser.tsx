@@ -33,10 +33,12 @@ function useSearchedList(load: (() => Promise<string[]>) | undefined, deps: unkn
     const timer = setTimeout(() => {
       load().then(
         (items) => {
-          if (!cancelled) setListing({ items: items.slice(0, BROWSER_LIST_LIMIT), truncated: items.length > BROWSER_LIST_LIMIT });
+          if (!cancelled)
+            setListing({ items: items.slice(0, BROWSER_LIST_LIMIT), truncated: items.length > BROWSER_LIST_LIMIT });
         },
         (e: unknown) => {
-          if (!cancelled) setListing({ items: [], truncated: false, error: e instanceof Error ? e.message : String(e) });
+          if (!cancelled)
+            setListing({ items: [], truncated: false, error: e instanceof Error ? e.message : String(e) });
         }
       );
     }, SEARCH_DELAY_MS);
@@ -124,9 +126,15 @@ export function MetricBrowser({ client, onUseQuery }: MetricBrowserProps) {
   const [valueSearch, setValueSearch] = useState('');
   const [chosen, setChosen] = useState<Record<string, string[]>>({});
 
-  const metrics = useSearchedList(() => client.metricNames(metricSearch, BROWSER_LIST_LIMIT + 1), [client, metricSearch]);
+  const metrics = useSearchedList(
+    () => client.metricNames(metricSearch, BROWSER_LIST_LIMIT + 1),
+    [client, metricSearch]
+  );
   const metricSelector = metric ? `{__name__=${quoteLabelValue(metric)}}` : undefined;
-  const labels = useSearchedList(() => client.labelNamesMatching(metricSelector, BROWSER_LIST_LIMIT + 1), [client, metric]);
+  const labels = useSearchedList(
+    () => client.labelNamesMatching(metricSelector, BROWSER_LIST_LIMIT + 1),
+    [client, metric]
+  );
   const values = useSearchedList(
     label
       ? () => {

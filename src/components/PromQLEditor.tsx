@@ -10,6 +10,7 @@ import { useTheme2 } from '@grafana/ui';
 import { PromQLExtension, type PrometheusClient } from '@prometheus-io/codemirror-promql';
 import { useEffect, useRef, useState } from 'react';
 import { promqlHighlightStyle, promqlTheme } from './promqlTheme';
+import { syntaxLinter } from './syntaxLint';
 
 export interface PromQLEditorProps {
   value: string;
@@ -59,6 +60,7 @@ export function PromQLEditor({ value, client, onChange, onRunQuery, placeholder 
           ]),
           placeholderText(placeholder ?? 'Enter a PromQL query (Shift+Enter to run)'),
           promql.asExtension(),
+          syntaxLinter(),
           syntaxHighlighting(promqlHighlightStyle(theme)),
           promqlTheme(theme),
           EditorView.lineWrapping,

@@ -26,6 +26,7 @@ if (!('ResizeObserver' in window)) Object.assign(window, { ResizeObserver: NoopR
 
 // CodeMirror measures text with ranges; jsdom has no layout, so rectangles are empty.
 if (!document.createRange().getClientRects) {
-  Range.prototype.getClientRects = () => ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
+  Range.prototype.getClientRects = () =>
+    ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
   Range.prototype.getBoundingClientRect = () => new DOMRect();
 }
