@@ -77,7 +77,7 @@ test.each([false, true])('prom-client app (OpenMetrics: %p)', async (openMetrics
     new Map([['app', [{ source: 's', targets: [labelsFromRecord({ __address__: address })], labels: [] }]]])
   );
   const tl = `instance="${address}", job="app"`;
-  const until = Date.now() + 5000;
+  const until = Date.now() + 10000;
   while (storage.latest(`up{${tl}}`) === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   await mgr.stop();
   server.closeAllConnections();
