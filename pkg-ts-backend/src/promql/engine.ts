@@ -322,14 +322,20 @@ function rangeResult(v: EvalValue, times: Float64Array): Value {
   }
   const out: MatrixSeries[] = [];
   for (const s of series) {
-    const ts: number[] = [];
-    const vs: number[] = [];
+    let count = 0;
+    for (let i = 0; i < times.length; i++) count += s.has[i];
+    if (count === 0) continue;
+    // Sized up front: growing millions of small arrays by push dominates otherwise.
+    const ts = new Array<number>(count);
+    const vs = new Array<number>(count);
+    let k = 0;
     for (let i = 0; i < times.length; i++) {
       if (!s.has[i]) continue;
-      ts.push(times[i]);
-      vs.push(s.vals[i]);
+      ts[k] = times[i];
+      vs[k] = s.vals[i];
+      k++;
     }
-    if (ts.length > 0) out.push({ metric: s.metric, ts, vs });
+    out.push({ metric: s.metric, ts, vs });
   }
   out.sort((a, b) => compareLabels(a.metric, b.metric));
   return { type: 'matrix', series: out };

@@ -294,6 +294,7 @@ async function selectK(
     vals: s.vals,
     has: new Uint8Array(n),
   }));
+  if (n > 1 && e.op !== 'limit_ratio') return selectKBySeries(ev, e, series, groups, param, n, out);
   // For an instant query the order of the result matters: groups in order, best first.
   const order: number[] = [];
   let warned = false;
@@ -349,6 +350,49 @@ async function selectK(
     }
   }
   if (n === 1) return { kind: 'vector', series: order.map((m) => out[m]) };
+  return { kind: 'vector', series: out.filter((s) => s.has.includes(1)) };
+}
+
+/**
+ * topk/bottomk/limitk of a range query, walking each series once over all steps (one heap per
+ * step of the current group) instead of visiting every series at every step.
+ */
+async function selectKBySeries(
+  ev: Evaluator,
+  e: AggregateExpr,
+  series: StepSeries[],
+  groups: Group[],
+  param: Float64Array,
+  n: number,
+  out: StepSeries[]
+): Promise<VectorValue> {
+  const ks = new Float64Array(n);
+  for (let i = 0; i < n; i++) ks[i] = Math.trunc(checkedK(param[i], e.op));
+  const top = e.op === 'topk';
+  const limit = e.op === 'limitk';
+  for (const g of groups) {
+    await ev.tick();
+    const heaps: (SelectionHeap | undefined)[] = new Array<SelectionHeap | undefined>(n);
+    const taken = new Uint32Array(n);
+    for (const m of g.members) {
+      const s = series[m];
+      for (let i = 0; i < n; i++) {
+        if (!s.has[i] || ks[i] < 1) continue;
+        if (limit) {
+          if (taken[i] < ks[i]) {
+            taken[i]++;
+            out[m].has[i] = 1;
+          }
+          continue;
+        }
+        (heaps[i] ??= new SelectionHeap(top)).offer(m, s.vals[i], ks[i]);
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const h = heaps[i];
+      if (h) for (const m of h.items) out[m].has[i] = 1;
+    }
+  }
   return { kind: 'vector', series: out.filter((s) => s.has.includes(1)) };
 }
 
