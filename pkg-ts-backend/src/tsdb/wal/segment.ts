@@ -115,10 +115,13 @@ export class SegmentWriter {
   sync(): Promise<void> {
     if (this.queued) return this.queued;
     if (this.syncing) {
-      this.queued = this.syncing.then(() => {
-        this.queued = null;
-        return this.sync();
-      });
+      // Waits for the running sync whatever its outcome, then syncs again for the later writes.
+      this.queued = this.syncing
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = null;
+          return this.sync();
+        });
       return this.queued;
     }
     const fd = this.fd;
