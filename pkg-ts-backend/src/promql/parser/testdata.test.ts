@@ -7,7 +7,7 @@ import { join } from 'path';
 import { formatExpr, parseExpr } from './index';
 import { stripPositions } from './testUtil';
 
-const TESTDATA = join(__dirname, '../../../../../shared/promql-testdata');
+const TESTDATA = join(__dirname, '..', 'promqltest', 'testdata');
 const EXPERIMENTAL_LANGUAGE = new Set([
   'extended_vectors.test',
   'fill-modifier.test',
