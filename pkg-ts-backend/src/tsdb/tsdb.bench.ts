@@ -2,8 +2,8 @@
 // (`--openmetrics FILE`, the same file `promtool tsdb create-blocks-from openmetrics` takes, so
 // Prometheus's blocks can be compared byte for byte) or a built-in generator shaped like it
 // (counters and gauges of 50 families, 4 labels, 15 s scrapes). Build, then run:
-//   npx tsc -p pkg-ts-backend/tsconfig.json --outDir /tmp/flint-bench
-//   NODE_PATH=node_modules node --expose-gc /tmp/flint-bench/tsdb/tsdb.bench.js [--series N] [--hours H] [--openmetrics FILE]
+//   npx tsc -p pkg-ts-backend/tsconfig.json   (the full config, which includes this file)
+//   node --expose-gc pkg-ts-backend/dist/tsdb/tsdb.bench.js [--series N] [--hours H] [--openmetrics FILE]
 // Samples are appended time-major, one commit per scrape of all series. Prints append
 // throughput, head memory per series, WAL replay time per million samples, bytes per sample
 // on disk after compaction and select latency; times are wall clock and CPU (the machine is shared).
