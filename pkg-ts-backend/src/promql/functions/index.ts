@@ -11,7 +11,7 @@ import type { Call, Expr } from '../parser/ast';
 import { QueryError } from '../value';
 import { formatFloatPlain } from '../eval/aggregate';
 import { Bucket, bucketFraction, bucketQuantile, parseBound } from './histogram';
-import { expandTemplate, naturalLess } from './labelFunctions';
+import { expandTemplate, namedGroupIndexes, naturalLess } from './labelFunctions';
 import { DATE_FUNCTIONS, ELEMENT_FUNCTIONS } from './math';
 import { extrapolatedRate, KEEPS_NAME, RANGE_FUNCTIONS, Window } from './overTime';
 
@@ -373,10 +373,11 @@ async function labelReplace(ev: Evaluator, call: Call, steps: Steps): Promise<Ve
   const re = checkedRegex(await stringArg(ev, call.args[4], steps), 'label_replace');
   if (!isValidLabelName(dst))
     throw new QueryError('execution', `invalid destination label name in label_replace(): ${dst}`);
+  const named = namedGroupIndexes(re.source);
   const series = relabel(input.series, steps, (ser) => {
     const m = re.exec(getLabel(ser.metric, src));
     if (!m) return { metric: ser.metric, dropName: ser.dropName };
-    const value = expandTemplate(replacement, m, undefined);
+    const value = expandTemplate(replacement, m, named);
     return { metric: withLabel(ser.metric, dst, value), dropName: ser.dropName && dst !== METRIC_NAME };
   });
   return { kind: 'vector', series };

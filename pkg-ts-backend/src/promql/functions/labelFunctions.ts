@@ -8,7 +8,7 @@
 export function expandTemplate(
   template: string,
   groups: (string | undefined)[],
-  named: Record<string, string | undefined> | undefined
+  named: ReadonlyMap<string, number>
 ): string {
   let out = '';
   for (let i = 0; i < template.length; i++) {
@@ -44,10 +44,44 @@ export function expandTemplate(
     if (/^\d+$/.test(name)) {
       const idx = Number(name);
       out += idx < groups.length ? (groups[idx] ?? '') : '';
-    } else out += named?.[name] ?? '';
+    } else {
+      const idx = named.get(name);
+      out += idx === undefined ? '' : (groups[idx] ?? '');
+    }
     i = end;
   }
   return out;
+}
+
+/**
+ * Group numbers of the named groups (`(?P<name>…)`, `(?<name>…)`) of an RE2 pattern: every
+ * unescaped `(` outside a character class opens a group unless it starts `(?` without a name.
+ */
+export function namedGroupIndexes(pattern: string): Map<string, number> {
+  const names = new Map<string, number>();
+  let group = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') {
+      inClass = true;
+      // `]` right after `[` or `[^` is a member of the class, not its end.
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+    } else if (c === '(') {
+      if (pattern[i + 1] !== '?') group++;
+      else {
+        const m = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern.slice(i, i + 300));
+        if (m) {
+          group++;
+          if (!names.has(m[1])) names.set(m[1], group);
+        }
+      }
+    }
+  }
+  return names;
 }
 
 function isDigit(c: number): boolean {
