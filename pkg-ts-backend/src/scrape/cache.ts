@@ -18,7 +18,7 @@ export interface CacheEntry {
  * Copies a key out of the body it was sliced from: V8 substrings keep their parent alive, and a
  * cache entry outliving a multi-megabyte body would pin it in memory.
  */
-export function detachString(s: string): string {
+function detachString(s: string): string {
   return (' ' + s).slice(1);
 }
 

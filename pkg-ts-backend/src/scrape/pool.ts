@@ -47,7 +47,7 @@ function globalURL(url: string): string {
 }
 
 /** A stable text of everything in a scrape config that affects its loops (regexes by source). */
-export function scrapeConfigFingerprint(cfg: ScrapeConfig): string {
+function scrapeConfigFingerprint(cfg: ScrapeConfig): string {
   return JSON.stringify(cfg, (k, v: unknown) =>
     v !== null &&
     typeof v === 'object' &&

@@ -2,7 +2,7 @@
 // whole scrape path, and checks the stored series against the app's own metric values.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, Histogram, Registry, Summary, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, RegistryContentType, Summary } from 'prom-client';
 import { parseConfig } from '../config/load';
 import { formatLabels, labelsFromRecord } from '../model/labels';
 import { Appendable, Appender } from '../storage/interface';
@@ -32,7 +32,7 @@ class RecordingStorage implements Appendable {
 }
 
 async function appServing(openMetrics: boolean): Promise<{ address: string; server: http.Server }> {
-  const registry = new Registry();
+  const registry = new Registry<RegistryContentType>();
   if (openMetrics) registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const requests = new Counter({
     name: 'app_requests',

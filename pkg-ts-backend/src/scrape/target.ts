@@ -5,16 +5,17 @@ import { formatDuration, parseDuration } from '../model/duration';
 import { Label, Labels, labelsFromPairs, labelsKey, isValidLegacyLabelName } from '../model/labels';
 import { relabel } from '../relabel/relabel';
 
+import { ADDRESS_LABEL } from '../discovery/targetGroup';
+
 export type { TargetGroup } from '../discovery/targetGroup';
 
 export type TargetHealth = 'up' | 'down' | 'unknown';
 
-export const ADDRESS_LABEL = '__address__';
-export const SCHEME_LABEL = '__scheme__';
-export const METRICS_PATH_LABEL = '__metrics_path__';
-export const SCRAPE_INTERVAL_LABEL = '__scrape_interval__';
-export const SCRAPE_TIMEOUT_LABEL = '__scrape_timeout__';
-export const PARAM_LABEL_PREFIX = '__param_';
+const SCHEME_LABEL = '__scheme__';
+const METRICS_PATH_LABEL = '__metrics_path__';
+const SCRAPE_INTERVAL_LABEL = '__scrape_interval__';
+const SCRAPE_TIMEOUT_LABEL = '__scrape_timeout__';
+const PARAM_LABEL_PREFIX = '__param_';
 const META_LABEL_PREFIX = '__meta_';
 const RESERVED_LABEL_PREFIX = '__';
 
