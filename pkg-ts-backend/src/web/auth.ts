@@ -3,7 +3,7 @@
 // certificates rotate without a restart.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { createServer as createHttpServer, IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, IncomingMessage, RequestListener, Server as HttpServer, ServerOptions as HttpServerOptions, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, Server as HttpsServer, ServerOptions as HttpsServerOptions } from 'node:https';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { SecureVersion, TLSSocket } from 'node:tls';
@@ -341,8 +341,13 @@ export class WebConfigGuard {
  * An HTTP or HTTPS server (per the web config file) whose requests pass the guard before reaching
  * `handler`. With no file, a plain HTTP server without authentication.
  */
-export function createSecuredServer(webConfigFile: string, handler: RequestListener, logger?: Logger): HttpServer | HttpsServer {
-  if (webConfigFile === '') return createHttpServer(handler);
+export function createSecuredServer(
+  webConfigFile: string,
+  handler: RequestListener,
+  logger?: Logger,
+  serverOptions: HttpServerOptions = {}
+): HttpServer | HttpsServer {
+  if (webConfigFile === '') return createHttpServer(serverOptions, handler);
   // The guard re-reads the file; new certificates go into the running HTTPS server.
   const secure: { server?: HttpsServer } = {};
   const guard = new WebConfigGuard(webConfigFile, logger, (tls) => secure.server?.setSecureContext(tlsServerOptions(tls)));
@@ -361,8 +366,8 @@ export function createSecuredServer(webConfigFile: string, handler: RequestListe
     );
   };
   const tls = guard.current.tls;
-  if (!tls) return createHttpServer(guarded);
-  const https = createHttpsServer(tlsServerOptions(tls), guarded);
+  if (!tls) return createHttpServer(serverOptions, guarded);
+  const https = createHttpsServer({ ...serverOptions, ...tlsServerOptions(tls) }, guarded);
   secure.server = https;
   https.on('secureConnection', (socket: TLSSocket) => {
     if (!clientCertAcceptable(socket, guard.current.tls ?? tls)) socket.destroy();

@@ -62,7 +62,12 @@ export class WebServer {
 
   async listen(): Promise<AddressInfo> {
     const { host, port } = splitHostPort(this.opts.listenAddress);
-    const server = createSecuredServer(this.opts.webConfigFile ?? '', (req, res) => this.handle(req, res), this.opts.logger);
+    // Node enforces requestTimeout/headersTimeout only when it sweeps connections (every 30 s by
+    // default); sweeping at a quarter of the read timeout cuts slow clients close to it.
+    const sweepMs = this.opts.readTimeoutMs > 0 ? Math.max(100, Math.min(30_000, Math.floor(this.opts.readTimeoutMs / 4))) : 30_000;
+    const server = createSecuredServer(this.opts.webConfigFile ?? '', (req, res) => this.handle(req, res), this.opts.logger, {
+      connectionsCheckingInterval: sweepMs,
+    });
     server.requestTimeout = this.opts.readTimeoutMs;
     server.headersTimeout = Math.min(60_000, this.opts.readTimeoutMs || 60_000);
     server.maxConnections = this.opts.maxConnections;
