@@ -409,3 +409,19 @@ describe('parseMetricSelector', () => {
     expect(() => parseMetricSelector('rate(x[5m])')).toThrow(ParseError);
   });
 });
+
+describe('duration precision', () => {
+  it('keeps millisecond literals exact where float seconds would truncate', () => {
+    const range = (q: string) => {
+      const e = parseExpr(q);
+      return e.type === 'MatrixSelector' ? e.range : NaN;
+    };
+    expect(range('m[1001ms]')).toBe(1001);
+    expect(range('m[1003ms]')).toBe(1003);
+    expect(range('m[2002ms]')).toBe(2002);
+    expect(range('m[1s+1ms]')).toBe(1001);
+    expect(range('m[(2s3ms)]')).toBe(2003);
+    const off = parseExpr('m offset -1003ms');
+    expect(off.type === 'VectorSelector' && off.offset).toBe(-1003);
+  });
+});

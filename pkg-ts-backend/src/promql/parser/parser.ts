@@ -70,6 +70,11 @@ const DURATION_FUNCTIONS: ReadonlySet<string> = new Set(['step', 'range', 'min',
 /** A folded duration expression: its value in seconds and where it was written. */
 interface DurationValue {
   seconds: number;
+  /**
+   * The exact milliseconds when the value is a duration literal or a sum of them: going through
+   * float seconds would turn `1001ms` into 1000.9999… and truncate it to 1000.
+   */
+  exactMs?: number;
   range: PositionRange;
 }
 /** 2^63 as a float64: Go's float64(math.MaxInt64), the bound of an `@` timestamp. */
@@ -414,7 +419,7 @@ export class Parser {
 
   /** Milliseconds of a duration value (seconds), reporting Prometheus's range errors at `v.range`. */
   private toDurationMs(v: DurationValue, allowNegative: boolean): number {
-    const ms = Math.trunc(v.seconds * 1000);
+    const ms = v.exactMs ?? Math.trunc(v.seconds * 1000);
     if (!(Math.abs(ms) <= MAX_DURATION_MS)) {
       this.report('duration out of range', v.range);
       return 0;
@@ -435,8 +440,15 @@ export class Parser {
         if (prec === undefined || prec < minPrecedence) return lhs;
         this.advance();
         const rhs = this.parseDurationExpr(t.text === '^' ? prec : prec + 1, context);
+        const exact =
+          lhs.exactMs !== undefined && rhs.exactMs !== undefined && (t.text === '+' || t.text === '-')
+            ? t.text === '+'
+              ? lhs.exactMs + rhs.exactMs
+              : lhs.exactMs - rhs.exactMs
+            : undefined;
         lhs = {
           seconds: this.applyDurationOperator(t, lhs.seconds, rhs.seconds),
+          exactMs: exact,
           range: { start: lhs.range.start, end: rhs.range.end },
         };
       }
@@ -471,7 +483,8 @@ export class Parser {
       const op = this.advance();
       // As for numbers, a sign binds tighter than `*` but looser than `^`.
       const v = this.parseDurationExpr(POW_PRECEDENCE, context);
-      return { seconds: op.text === '-' ? -v.seconds : v.seconds, range: { start: op.start, end: v.range.end } };
+      const exactMs = v.exactMs === undefined ? undefined : op.text === '-' ? -v.exactMs : v.exactMs;
+      return { seconds: op.text === '-' ? -v.seconds : v.seconds, exactMs, range: { start: op.start, end: v.range.end } };
     }
     return this.parseDurationPrimary(context);
   }
@@ -488,13 +501,22 @@ export class Parser {
     const t = this.tok;
     if (t.kind === 'NUMBER' || t.kind === 'DURATION') {
       this.advance();
-      return { seconds: this.numberValue(t), range: { start: t.start, end: t.end } };
+      const seconds = this.numberValue(t);
+      let exactMs: number | undefined;
+      if (t.kind === 'DURATION') {
+        try {
+          exactMs = parseDurationLiteral(t.text);
+        } catch {
+          // numberValue has reported it.
+        }
+      }
+      return { seconds, exactMs, range: { start: t.start, end: t.end } };
     }
     if (t.kind === 'LEFT_PAREN') {
       this.advance();
       const inner = this.parseDurationExpr(1, context);
       const close = this.expect('RIGHT_PAREN', context, '")"');
-      return { seconds: inner.seconds, range: { start: t.start, end: close.end } };
+      return { seconds: inner.seconds, exactMs: inner.exactMs, range: { start: t.start, end: close.end } };
     }
     if (this.isDurationFunction()) {
       const name = t.text.toLowerCase();
@@ -568,7 +590,8 @@ export class Parser {
     } else {
       return this.unexpected('offset', 'number, duration, step(), or range()');
     }
-    return this.toDurationMs({ seconds: negative ? -v.seconds : v.seconds, range: { start, end: v.range.end } }, true);
+    const exactMs = v.exactMs === undefined ? undefined : negative ? -v.exactMs : v.exactMs;
+    return this.toDurationMs({ seconds: negative ? -v.seconds : v.seconds, exactMs, range: { start, end: v.range.end } }, true);
   }
 
   private parseOffset(e: Expr): Expr {
