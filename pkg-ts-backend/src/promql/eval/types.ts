@@ -49,10 +49,33 @@ export interface StringValue {
 
 export type EvalValue = VectorValue | ScalarValue | StringValue | MatrixValue;
 
+const SLAB_BYTES = 1 << 20;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * A zeroed series over `steps` steps. Small series are carved out of shared 1 MiB slabs (never
+ * reused, so always zero): one ArrayBuffer per series made allocation the top cost of queries
+ * over many series. Step series live only during one query, so slabs are freed soon after.
+ */
 export function newStepSeries(metric: Labels, dropName: boolean, steps: number): StepSeries {
-  // One allocation for both arrays: typed-array allocation dominates for many small series.
-  const buf = new ArrayBuffer(steps * 9);
-  return { metric, dropName, vals: new Float64Array(buf, 0, steps), has: new Uint8Array(buf, steps * 8, steps) };
+  const bytes = (steps * 9 + 7) & ~7;
+  if (bytes > SLAB_BYTES / 8) {
+    const buf = new ArrayBuffer(bytes);
+    return { metric, dropName, vals: new Float64Array(buf, 0, steps), has: new Uint8Array(buf, steps * 8, steps) };
+  }
+  if (slabUsed + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const off = slabUsed;
+  slabUsed += bytes;
+  return {
+    metric,
+    dropName,
+    vals: new Float64Array(slab, off, steps),
+    has: new Uint8Array(slab, off + steps * 8, steps),
+  };
 }
 
 /** First index in ts[from..to) whose timestamp is > t. */
