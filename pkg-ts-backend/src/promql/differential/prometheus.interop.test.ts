@@ -10,10 +10,10 @@ import { encodeWriteRequest, PbTimeSeries } from '../../storage/remote/prompb';
 import { FLINT_BIN, freePort, instantQuery, Peer, PROMETHEUS_BIN, startPeer, waitFor } from '../../testutil/peers';
 import { ApiAnswer, compareAnswers } from './compare';
 import { DataLayout, generateData, GeneratedSeries } from './data';
-import { generateQueries } from './queries';
+import { DEFAULT_SEED, generateQueries } from './queries';
 import { seededRandom } from './random';
 
-const SEED = Number(process.env.FLINT_DIFFERENTIAL_SEED ?? 20260422);
+const SEED = Number(process.env.FLINT_DIFFERENTIAL_SEED ?? DEFAULT_SEED);
 const RANGE_QUERIES = 330;
 const INSTANT_QUERIES = 100;
 const INTERVAL = 15_000;
