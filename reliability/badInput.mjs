@@ -140,7 +140,7 @@ const badConfigEdit = fc.oneof(
   fc.constant((text) => `${text}  - job_name: good\n    static_configs:\n      - targets: ['127.0.0.1:1']\n`),
   fc.constant((text) => text.replace('scrape_timeout: 200ms', 'scrape_timeout: 10s')),
   fc.stringMatching(/^[a-z]{0,4}$/).map((r) => (text) => `${text}    relabel_configs:\n      - source_labels: [job]\n        regex: '(${r}'\n        target_label: x\n`),
-  fc.constantFrom('[', ']', '{', ': :', '\t', '- - -').map((junk) => (text) => `${text}${junk}\n`),
+  fc.constantFrom('[', ']', '{', ': :', '- - -', '\t- x').map((junk) => (text) => `${text}${junk}\n`),
   fc.integer({ min: -100, max: -1 }).map((n) => (text) => text.replace('global:', `global:\n  sample_limit_typo: ${n}`)),
 );
 
