@@ -65,6 +65,18 @@ describe('FlintResourceClient', () => {
     expect(calls[0].params['match[]']).toBe('{__name__="up",env="p"}');
   });
 
+  test('values of the label being typed ignore its own half-typed matcher', async () => {
+    const { fetch, calls } = recordingFetcher({ status: 'success', data: ['a'] });
+    const client = new FlintResourceClient(fetch, window);
+    await client.labelValues('job', 'up', [
+      { type: EqlSingle, name: 'job', value: 'fl' },
+      { type: EqlSingle, name: 'env', value: 'p' },
+    ]);
+    expect(calls[0].params['match[]']).toBe('{__name__="up",env="p"}');
+    await client.labelValues('job', undefined, [{ type: EqlSingle, name: 'job', value: 'fl' }]);
+    expect(calls[1].params['match[]']).toBeUndefined();
+  });
+
   test('series for one label asks for that label only', async () => {
     const { fetch, calls } = recordingFetcher({ status: 'success', data: ['x', 'y'] });
     const series = await new FlintResourceClient(fetch, window).series('up', [], 'instance');

@@ -121,8 +121,10 @@ export class FlintResourceClient implements PrometheusClient {
     matchers?: TokenMatcher[],
     limit?: number
   ): Promise<string[]> {
-    const hasMatch = metricName || (matchers && matchers.length > 0);
-    return this.labelValuesMatching(labelName, hasMatch ? selector(metricName, matchers) : undefined, limit);
+    // The matcher being typed for this label would narrow the values to the half-typed one.
+    const others = (matchers ?? []).filter((m) => m.name !== labelName);
+    const hasMatch = metricName || others.length > 0;
+    return this.labelValuesMatching(labelName, hasMatch ? selector(metricName, others) : undefined, limit);
   }
 
   /** Values of a label on the series a selector (any PromQL series selector) picks. */
