@@ -82,6 +82,9 @@ describe('Engine', () => {
     expect(err.errorType).toBe('execution');
     expect(err.message).toBe('query processing would load too many samples into memory in query execution');
     await expect(new Engine({ maxSamples: 1000 }).rangeQuery(st, 'm', 0, 135_000, 15_000)).resolves.toBeDefined();
+    // A subquery over more steps than the limit fails before allocating them.
+    const sub = await rejection(new Engine({ maxSamples: 1000 }).instantQuery(st, 'max_over_time(m[1y:1s])', 135_000));
+    expect(sub.message).toBe('query processing would load too many samples into memory in query execution');
   });
 
   it('times out long queries and honours an abort signal', async () => {

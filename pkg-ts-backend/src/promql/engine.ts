@@ -167,6 +167,7 @@ export class Engine {
           annotations,
           guard
         );
+        guard.checkSteps(step > 0 ? Math.floor((end - start) / step) + 1 : 1);
         const steps = makeSteps(start, end, step);
         const v = await ev.eval(expr, steps);
         const value = step === 0 ? instantResult(v, start) : rangeResult(v, steps.times);

@@ -1,7 +1,7 @@
 // Aggregation operators. Groups are fixed per series (labels do not change across steps), so
 // each series is assigned its group once and then folded into per-step accumulators.
 import { isNameLike, isValidLabelName } from './names';
-import { Label, Labels, labelsKey, METRIC_NAME } from '../../model/labels';
+import { Label, Labels, labelsKey, METRIC_NAME, withLabel } from '../../model/labels';
 import { formatG, invalidQuantile, invalidRatio } from '../annotations';
 import { quantile } from '../functions/stats';
 import type { AggregateExpr } from '../parser/ast';
@@ -59,7 +59,7 @@ export async function evalAggregation(ev: Evaluator, e: AggregateExpr, steps: St
     case 'limit_ratio':
       return selectK(ev, e, input.series, groups, param!, steps);
     case 'count_values':
-      return countValues(e, input.series, groups, label, steps);
+      return countValues(e, input.series, label, steps);
     case 'quantile':
       return quantileAgg(ev, e, input.series, groups, param!, steps);
     default:
@@ -449,30 +449,25 @@ export function formatFloatPlain(v: number): string {
   return (neg ? '-' : '') + res;
 }
 
-function countValues(
-  e: AggregateExpr,
-  series: StepSeries[],
-  groups: Group[],
-  label: string,
-  steps: Steps
-): VectorValue {
+/**
+ * count_values sets the value label before grouping, as Prometheus does, so the value label
+ * takes part in the grouping key: it can overwrite a `by` label or be dropped by `without`.
+ */
+function countValues(e: AggregateExpr, series: StepSeries[], label: string, steps: Steps): VectorValue {
   if (!isValidLabelName(label)) throw new QueryError('execution', `invalid label name ${JSON.stringify(label)}`);
+  const grouping: AggregateExpr = e.without ? e : { ...e, grouping: [...e.grouping, label] };
   const c = new SeriesCollector(steps.n);
   for (let i = 0; i < steps.n; i++) {
-    for (const g of groups) {
-      const counts = new Map<string, number>();
-      for (const m of g.members) {
-        if (!series[m].has[i]) continue;
-        const key = formatFloatPlain(series[m].vals[i]);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-      for (const [value, cnt] of counts) {
-        const metric: Label[] = g.metric.filter((l) => l.name !== label);
-        metric.push({ name: label, value });
-        metric.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        c.set(metric, false, i, cnt);
-      }
+    const counts = new Map<string, { metric: Labels; count: number }>();
+    for (const s of series) {
+      if (!s.has[i]) continue;
+      const metric = groupLabels(withLabel(s.metric, label, formatFloatPlain(s.vals[i])), grouping);
+      const key = labelsKey(metric);
+      const group = counts.get(key);
+      if (group) group.count++;
+      else counts.set(key, { metric, count: 1 });
     }
+    for (const { metric, count } of counts.values()) c.set(metric, false, i, count);
   }
   return { kind: 'vector', series: c.out };
 }

@@ -258,6 +258,7 @@ export class Evaluator {
     const innerStart = (Math.floor(lowest / interval) + 1) * interval;
     const innerEnd = ends[steps.n - 1];
     if (innerStart > innerEnd) return { kind: 'matrix', series, range: sq.range, ends };
+    this.guard.checkSteps(Math.floor((innerEnd - innerStart) / interval) + 1);
     const inner = makeSteps(innerStart, innerEnd, interval);
     const v = await this.eval(sq.expr, inner);
     if (v.kind === 'scalar') {

@@ -48,6 +48,14 @@ export class QueryGuard {
     if (n > this.maxSamples) throw new QueryError('execution', ERR_TOO_MANY_SAMPLES);
   }
 
+  /**
+   * Rejects an evaluation over more steps than the sample limit before allocating anything for
+   * it: a single series over them would already exceed the limit (`x[1y:1s]`).
+   */
+  checkSteps(steps: number): void {
+    if (this.current + steps > this.maxSamples) throw new QueryError('execution', ERR_TOO_MANY_SAMPLES);
+  }
+
   add(n: number): void {
     this.setCurrent(this.current + n);
   }
