@@ -61,11 +61,19 @@ export class GeneratedInstance {
     const kinds = [];
     for (let f = 0; f < familyCount; f++) {
       if (f < histogramCount) kinds.push('histogram');
-      else kinds.push((f - histogramCount) / Math.max(1, familyCount - histogramCount) < counterFrac ? 'counter' : 'gauge');
+      else
+        kinds.push(
+          (f - histogramCount) / Math.max(1, familyCount - histogramCount) < counterFrac ? 'counter' : 'gauge'
+        );
     }
     const families = kinds.map((kind, f) => ({
       kind,
-      name: kind === 'histogram' ? `gen_latency_${f}_seconds` : kind === 'counter' ? `gen_events_${f}_total` : `gen_level_${f}`,
+      name:
+        kind === 'histogram'
+          ? `gen_latency_${f}_seconds`
+          : kind === 'counter'
+            ? `gen_events_${f}_total`
+            : `gen_level_${f}`,
       units: [],
     }));
     // Deal series to families until the exact count is reached.
@@ -108,7 +116,8 @@ export class GeneratedInstance {
         }
         const unit = family.units[u];
         if (family.kind === 'counter') unit.value += Math.floor(this.random() * unit.step);
-        else if (family.kind === 'gauge') unit.value = Math.round((unit.value + (this.random() - 0.5) * unit.step) * 100) / 100;
+        else if (family.kind === 'gauge')
+          unit.value = Math.round((unit.value + (this.random() - 0.5) * unit.step) * 100) / 100;
         else {
           const observations = 1 + Math.floor(this.random() * unit.step);
           for (let o = 0; o < observations; o++) {
@@ -142,7 +151,9 @@ export class GeneratedInstance {
           cumulative += unit.buckets[b];
           parts.push(`${base}_bucket{${unit.labels},le="${bounds[b]}"} ${cumulative}\n`);
         }
-        parts.push(`${base}_sum{${unit.labels}} ${Math.round(unit.sum * 1000) / 1000}\n${base}_count{${unit.labels}} ${cumulative}\n`);
+        parts.push(
+          `${base}_sum{${unit.labels}} ${Math.round(unit.sum * 1000) / 1000}\n${base}_count{${unit.labels}} ${cumulative}\n`
+        );
       }
     }
     this.cachedBody = parts.join('');
@@ -172,7 +183,17 @@ export function parseGeneratorArgs(argv) {
     cacheMs: 200,
     duration: 0,
   };
-  const numeric = { '--series': 'series', '--families': 'families', '--counter-frac': 'counterFrac', '--hist-frac': 'histFrac', '--buckets': 'buckets', '--churn': 'churn', '--seed': 'seed', '--cache-ms': 'cacheMs', '--duration': 'duration' };
+  const numeric = {
+    '--series': 'series',
+    '--families': 'families',
+    '--counter-frac': 'counterFrac',
+    '--hist-frac': 'histFrac',
+    '--buckets': 'buckets',
+    '--churn': 'churn',
+    '--seed': 'seed',
+    '--cache-ms': 'cacheMs',
+    '--duration': 'duration',
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -220,10 +241,21 @@ export async function startGenerator(options) {
           });
           server.once('error', reject);
           server.listen(port, options.host, () => resolve(server));
-        }),
-    ),
+        })
+    )
   );
-  return { close: () => Promise.all(servers.map((s) => new Promise((r) => { s.close(r); s.closeAllConnections(); }))) };
+  return {
+    close: () =>
+      Promise.all(
+        servers.map(
+          (s) =>
+            new Promise((r) => {
+              s.close(r);
+              s.closeAllConnections();
+            })
+        )
+      ),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -242,5 +274,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   if (options.duration > 0) setTimeout(stop, options.duration * 1000).unref();
-  console.error(`generator: ${options.ports.length} instance(s) x ${options.series} series on ${options.host}:${options.ports[0]}${options.ports.length > 1 ? `-${options.ports.at(-1)}` : ''}`);
+  console.error(
+    `generator: ${options.ports.length} instance(s) x ${options.series} series on ${options.host}:${options.ports[0]}${options.ports.length > 1 ? `-${options.ports.at(-1)}` : ''}`
+  );
 }

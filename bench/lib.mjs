@@ -3,7 +3,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { URLSearchParams, fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FLINT_ENTRY = join(ROOT, 'pkg-ts-backend', 'bin', 'flint.js');
@@ -95,7 +95,12 @@ export function scrapeConfig({ targets, interval = '5s', timeout, extra = '' }) 
  * for error reports. kill() sends a signal; stop() sends SIGTERM and waits.
  */
 export function startServer(kind, { configFile, dataDir, port, args = [] }) {
-  const common = [`--config.file=${configFile}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, ...args];
+  const common = [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    ...args,
+  ];
   const [cmd, argv] = kind === 'flint' ? [process.execPath, [FLINT_ENTRY, ...common]] : [PROMETHEUS_BIN, common];
   const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -137,12 +142,13 @@ export async function waitReady(server, timeoutMs = 120_000, headers = {}) {
   return waitFor(
     `${server.kind} ready`,
     async () => {
-      if (exitedEarly) throw Object.assign(new Error(`${server.kind} exited:\n${server.output().slice(-2000)}`), { fatal: true });
+      if (exitedEarly)
+        throw Object.assign(new Error(`${server.kind} exited:\n${server.output().slice(-2000)}`), { fatal: true });
       const res = await fetch(`${server.base}/-/ready`, { headers });
       return res.status === 200 ? true : undefined;
     },
     timeoutMs,
-    50,
+    50
   ).catch((err) => {
     if (exitedEarly) throw new Error(`${server.kind} exited before ready:\n${server.output().slice(-2000)}`);
     throw err;

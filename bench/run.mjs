@@ -6,12 +6,25 @@
 //   npm run bench               10k and 100k series (under 15 minutes on 2 cores)
 //   npm run bench -- --quick    10k series only, shorter windows (under 3 minutes)
 //   flags: --scales 10000,100000  --no-write  --out FILE
+import { URLSearchParams } from 'node:url';
 import autocannon from 'autocannon';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DASHBOARD_QUERIES, GENERATOR_LAYOUT, RANGE_SECONDS, RANGE_STEP } from './queries.mjs';
-import { ROOT, apiQuery, dirBytes, freePort, processStats, scrapeConfig, sleep, startGeneratorProcess, startServer, waitFor, waitReady } from './lib.mjs';
+import {
+  ROOT,
+  apiQuery,
+  dirBytes,
+  freePort,
+  processStats,
+  scrapeConfig,
+  sleep,
+  startGeneratorProcess,
+  startServer,
+  waitFor,
+  waitReady,
+} from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -40,7 +53,12 @@ async function timedQuery(base, path, params) {
   const started = process.hrtime.bigint();
   const { status, body } = await apiQuery(base, path, params);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  return { ms, ok: status === 200 && body.status === 'success', series: body.data?.result?.length ?? 0, error: body.error };
+  return {
+    ms,
+    ok: status === 200 && body.status === 'success',
+    series: body.data?.result?.length ?? 0,
+    error: body.error,
+  };
 }
 
 /** Series in the head, from /api/v1/status/tsdb (both servers have it). */
@@ -81,7 +99,17 @@ async function measureScale(series) {
   const interval = series >= 50_000 ? '5s' : '2s';
   const genPorts = [];
   for (let i = 0; i < INSTANCES; i++) genPorts.push(await freePort());
-  const generator = startGeneratorProcess(['--ports', genPorts.join(','), '--series', String(perInstance), '--seed', '42', '--cache-ms', '500', ...GENERATOR_LAYOUT]);
+  const generator = startGeneratorProcess([
+    '--ports',
+    genPorts.join(','),
+    '--series',
+    String(perInstance),
+    '--seed',
+    '42',
+    '--cache-ms',
+    '500',
+    ...GENERATOR_LAYOUT,
+  ]);
   const configFile = join(dir, 'config.yml');
   writeFileSync(configFile, scrapeConfig({ targets: genPorts.map((p) => `127.0.0.1:${p}`), interval }));
   const ports = { flint: await freePort(), prometheus: await freePort() };
@@ -93,7 +121,12 @@ async function measureScale(series) {
     servers = await startPair(dir, configFile, ports);
     const target = perInstance * INSTANCES;
     for (const kind of KINDS) {
-      await waitFor(`${kind} head series`, async () => ((await headSeries(servers[kind].base)) >= target ? true : undefined), 120_000, 500);
+      await waitFor(
+        `${kind} head series`,
+        async () => ((await headSeries(servers[kind].base)) >= target ? true : undefined),
+        120_000,
+        500
+      );
     }
     await sleep(2 * Number.parseFloat(interval) * 1000);
 
@@ -127,7 +160,10 @@ async function measureScale(series) {
     for (const q of DASHBOARD_QUERIES) {
       for (const mode of ['instant', 'range']) {
         const path = mode === 'instant' ? '/api/v1/query' : '/api/v1/query_range';
-        const params = mode === 'instant' ? { query: q.expr, time: String(end) } : { query: q.expr, start: String(end - RANGE_SECONDS), end: String(end), step: RANGE_STEP };
+        const params =
+          mode === 'instant'
+            ? { query: q.expr, time: String(end) }
+            : { query: q.expr, start: String(end - RANGE_SECONDS), end: String(end), step: RANGE_STEP };
         const timings = { flint: [], prometheus: [] };
         const seriesSeen = {};
         const errors = {};
@@ -144,10 +180,18 @@ async function measureScale(series) {
         const summary = {};
         for (const kind of KINDS) {
           const sorted = [...timings[kind]].sort((a, b) => a - b);
-          summary[kind] = { p50: percentile(sorted, 50), p99: percentile(sorted, 99), n: sorted.length, series: seriesSeen[kind], error: errors[kind] };
+          summary[kind] = {
+            p50: percentile(sorted, 50),
+            p99: percentile(sorted, 99),
+            n: sorted.length,
+            series: seriesSeen[kind],
+            error: errors[kind],
+          };
         }
         result.queries[`${q.name} ${mode}`] = summary;
-        log(`${q.name} ${mode}: flint p50 ${summary.flint.p50.toFixed(1)}ms, prometheus p50 ${summary.prometheus.p50.toFixed(1)}ms (${summary.flint.n} reps)`);
+        log(
+          `${q.name} ${mode}: flint p50 ${summary.flint.p50.toFixed(1)}ms, prometheus p50 ${summary.prometheus.p50.toFixed(1)}ms (${summary.flint.n} reps)`
+        );
       }
     }
 
@@ -156,8 +200,17 @@ async function measureScale(series) {
     const cannonQuery = `/api/v1/query?${new URLSearchParams({ query: 'sum by (job) (rate(gen_events_1_total[5m]))' })}`;
     for (let round = 0; round < PLAN.cannonRounds; round++) {
       for (const kind of round % 2 === 0 ? KINDS : [...KINDS].reverse()) {
-        const r = await autocannon({ url: `${servers[kind].base}${cannonQuery}`, connections: 8, duration: PLAN.cannonS });
-        result.throughput[kind].push({ rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+        const r = await autocannon({
+          url: `${servers[kind].base}${cannonQuery}`,
+          connections: 8,
+          duration: PLAN.cannonS,
+        });
+        result.throughput[kind].push({
+          rps: r.requests.average,
+          p99: r.latency.p99,
+          non2xx: r.non2xx,
+          errors: r.errors,
+        });
         log(`throughput ${kind}: ${r.requests.average} req/s, ${r.non2xx} non-2xx, ${r.errors} errors`);
       }
     }
@@ -172,7 +225,13 @@ async function measureScale(series) {
       const snapDir = join(dir, kind, 'snapshots', body.data?.name ?? 'missing');
       const snapshotBytes = existsSync(snapDir) ? dirBytes(snapDir) : NaN;
       const walBytes = dirBytes(join(dir, kind, 'wal'));
-      result.disk[kind] = { samples, snapshotBytes, walBytes, blockBytesPerSample: snapshotBytes / samples, walBytesPerSample: walBytes / samples };
+      result.disk[kind] = {
+        samples,
+        snapshotBytes,
+        walBytes,
+        blockBytesPerSample: snapshotBytes / samples,
+        walBytesPerSample: walBytes / samples,
+      };
     }
 
     // WAL replay: stop both, then restart each alone and time until /-/ready.
@@ -180,7 +239,12 @@ async function measureScale(series) {
     result.replay = {};
     for (const kind of KINDS) {
       rmSync(join(dir, kind, 'snapshots'), { recursive: true, force: true });
-      const restarted = startServer(kind, { configFile, dataDir: join(dir, kind), port: ports[kind], args: ['--log.level=warn'] });
+      const restarted = startServer(kind, {
+        configFile,
+        dataDir: join(dir, kind),
+        port: ports[kind],
+        args: ['--log.level=warn'],
+      });
       servers[kind] = restarted;
       await waitReady(restarted, 300_000);
       result.replay[kind] = { seconds: (Date.now() - restarted.startedAt) / 1000 };
@@ -203,21 +267,39 @@ const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 function tableFor(r) {
   const rows = [];
-  const row = (label, f, p, digits) => rows.push(`| ${label} | ${fmt(f, digits)} | ${fmt(p, digits)} | ${ratio(f, p)} |`);
+  const row = (label, f, p, digits) =>
+    rows.push(`| ${label} | ${fmt(f, digits)} | ${fmt(p, digits)} | ${ratio(f, p)} |`);
   row('ingestion CPU seconds per million samples', r.ingest.flint.cpuPerMillion, r.ingest.prometheus.cpuPerMillion);
-  row('resident memory per head series (bytes, VmRSS / head series)', r.ingest.flint.bytesPerSeries, r.ingest.prometheus.bytesPerSeries);
+  row(
+    'resident memory per head series (bytes, VmRSS / head series)',
+    r.ingest.flint.bytesPerSeries,
+    r.ingest.prometheus.bytesPerSeries
+  );
   row('resident memory (MiB)', r.ingest.flint.rssBytes / 2 ** 20, r.ingest.prometheus.rssBytes / 2 ** 20, 1);
-  row('bytes per sample, head persisted as a block (snapshot)', r.disk.flint.blockBytesPerSample, r.disk.prometheus.blockBytesPerSample);
+  row(
+    'bytes per sample, head persisted as a block (snapshot)',
+    r.disk.flint.blockBytesPerSample,
+    r.disk.prometheus.blockBytesPerSample
+  );
   row('bytes per sample, WAL', r.disk.flint.walBytesPerSample, r.disk.prometheus.walBytesPerSample);
   row('WAL replay: restart until /-/ready (s)', r.replay.flint.seconds, r.replay.prometheus.seconds);
   for (const [name, s] of Object.entries(r.queries)) {
     const mark = (k) => (s[k].error ? ` (error: ${String(s[k].error).slice(0, 60)})` : '');
-    rows.push(`| ${name}: p50 ms${mark('flint')}${mark('prometheus')} | ${fmt(s.flint.p50)} | ${fmt(s.prometheus.p50)} | ${ratio(s.flint.p50, s.prometheus.p50)} |`);
-    rows.push(`| ${name}: p99 ms (${s.flint.n} runs, ${s.flint.series} series out) | ${fmt(s.flint.p99)} | ${fmt(s.prometheus.p99)} | ${ratio(s.flint.p99, s.prometheus.p99)} |`);
+    rows.push(
+      `| ${name}: p50 ms${mark('flint')}${mark('prometheus')} | ${fmt(s.flint.p50)} | ${fmt(s.prometheus.p50)} | ${ratio(s.flint.p50, s.prometheus.p50)} |`
+    );
+    rows.push(
+      `| ${name}: p99 ms (${s.flint.n} runs, ${s.flint.series} series out) | ${fmt(s.flint.p99)} | ${fmt(s.prometheus.p99)} | ${ratio(s.flint.p99, s.prometheus.p99)} |`
+    );
   }
   const tp = (k) => mean(r.throughput[k].map((t) => t.rps));
   const bad = (k) => r.throughput[k].reduce((s, t) => s + t.non2xx + t.errors, 0);
-  row(`API throughput, req/s (8 connections, sum by (job)(rate), non-2xx/errors: flint ${bad('flint')}, Prometheus ${bad('prometheus')})`, tp('flint'), tp('prometheus'), 1);
+  row(
+    `API throughput, req/s (8 connections, sum by (job)(rate), non-2xx/errors: flint ${bad('flint')}, Prometheus ${bad('prometheus')})`,
+    tp('flint'),
+    tp('prometheus'),
+    1
+  );
   return [
     `### ${r.series.toLocaleString('en')} series (${r.instances} targets x ${r.perInstance}, scrape interval ${r.interval})`,
     '',

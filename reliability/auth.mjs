@@ -58,7 +58,17 @@ export async function auth(suite) {
   const good = { authorization: basic(USER, PASSWORD) };
   let server;
   try {
-    server = await startFlint(dir, 'global:\n  scrape_interval: 1s\n', [`--web.config.file=${webConfig}`, '--web.enable-lifecycle', '--web.enable-admin-api', '--web.enable-remote-write-receiver'], good);
+    server = await startFlint(
+      dir,
+      'global:\n  scrape_interval: 1s\n',
+      [
+        `--web.config.file=${webConfig}`,
+        '--web.enable-lifecycle',
+        '--web.enable-admin-api',
+        '--web.enable-remote-write-receiver',
+      ],
+      good
+    );
     const attempts = [
       ['no credentials', {}],
       ['wrong password', { authorization: basic(USER, 'wrong') }],
@@ -73,7 +83,8 @@ export async function auth(suite) {
           const res = await fetch(`${server.base}${path}`, { method, headers, redirect: 'manual' });
           await res.arrayBuffer();
           if (res.status !== 401) leaks.push(`${method} ${path} with ${what}: ${res.status}`);
-          else if (what === 'no credentials' && !/^Basic/i.test(res.headers.get('www-authenticate') ?? '')) leaks.push(`${method} ${path}: 401 without a WWW-Authenticate: Basic challenge`);
+          else if (what === 'no credentials' && !/^Basic/i.test(res.headers.get('www-authenticate') ?? ''))
+            leaks.push(`${method} ${path}: 401 without a WWW-Authenticate: Basic challenge`);
         }
       }
       expect(leaks.length === 0, leaks.join('\n'));
@@ -83,14 +94,19 @@ export async function auth(suite) {
     await suite.check(part, '120 fast-check Authorization headers (random text, near-miss credentials)', async () => {
       const header = fc.oneof(
         fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
-        fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 20 })).filter(([u, p]) => u !== USER || p !== PASSWORD).map(([u, p]) => basic(u, p)),
+        fc
+          .tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 20 }))
+          .filter(([u, p]) => u !== USER || p !== PASSWORD)
+          .map(([u, p]) => basic(u, p)),
         fc.stringMatching(/^[A-Za-z0-9+/=]{0,40}$/).map((b) => `Basic ${b}`),
-        fc.nat(PASSWORD.length - 1).map((n) => basic(USER, PASSWORD.slice(0, n))),
+        fc.nat(PASSWORD.length - 1).map((n) => basic(USER, PASSWORD.slice(0, n)))
       );
       const cases = fc.sample(header, { numRuns: 120, seed: 77 });
       const statuses = {};
       for (const value of cases) {
-        const res = await fetch(`${server.base}/api/v1/query?query=up`, { headers: value ? { authorization: value } : {} });
+        const res = await fetch(`${server.base}/api/v1/query?query=up`, {
+          headers: value ? { authorization: value } : {},
+        });
         await res.arrayBuffer();
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         expect(res.status === 401, `Authorization ${JSON.stringify(value)} answered ${res.status}`);

@@ -1,6 +1,7 @@
 // Bad input, generated with fast-check: malformed exposition bodies, remote-write payloads,
 // config files, rule files and PromQL strings. Each must get a clean rejection, leave
 // nothing partly written, and leave the server serving.
+/* global AbortSignal */
 import fc from 'fast-check';
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
@@ -12,10 +13,16 @@ import { postWrite, writeRequestBody } from './remoteWrite.mjs';
 const SEED = 9001;
 const metricName = fc.stringMatching(/^[a-z_][a-z0-9_]{0,12}$/);
 const labelValue = fc.stringMatching(/^[a-z0-9 ._-]{0,10}$/);
-const validLine = fc.tuple(metricName, fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/), labelValue, { maxKeys: 3 }), fc.integer({ min: -1000, max: 1000 })).map(([name, labels, value]) => {
-  const pairs = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  return `${name}${pairs.length ? `{${pairs.join(',')}}` : ''} ${value}`;
-});
+const validLine = fc
+  .tuple(
+    metricName,
+    fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/), labelValue, { maxKeys: 3 }),
+    fc.integer({ min: -1000, max: 1000 })
+  )
+  .map(([name, labels, value]) => {
+    const pairs = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+    return `${name}${pairs.length ? `{${pairs.join(',')}}` : ''} ${value}`;
+  });
 // Lines no text-format parser may accept.
 const brokenLine = fc.oneof(
   metricName.map((n) => `${n}{label="unterminated} 1`),
@@ -26,7 +33,7 @@ const brokenLine = fc.oneof(
   metricName.map((n) => `${n}{9bad="x"} 1`),
   metricName.map((n) => `${n}{a="x"`),
   fc.integer({ min: 0, max: 9 }).map((d) => `${d}metric 1`),
-  metricName.map((n) => `${n}{a="x"} `),
+  metricName.map((n) => `${n}{a="x"} `)
 );
 const malformedBody = fc
   .tuple(fc.array(validLine, { maxLength: 6 }), brokenLine, fc.array(validLine, { maxLength: 6 }))
@@ -56,8 +63,8 @@ async function malformedTargets(count, bodies) {
             new Promise((resolve) => {
               s.close(resolve);
               s.closeAllConnections();
-            }),
-        ),
+            })
+        )
       ),
   };
 }
@@ -73,30 +80,46 @@ function configText({ good, bad = [], ruleFile, interval = '200ms' }) {
   const lines = ['global:', `  scrape_interval: ${interval}`, `  scrape_timeout: ${interval}`];
   if (ruleFile) lines.push('rule_files:', `  - ${ruleFile}`);
   lines.push('scrape_configs:', '  - job_name: good', '    static_configs:', `      - targets: ['127.0.0.1:${good}']`);
-  if (bad.length) lines.push('  - job_name: bad', '    static_configs:', `      - targets: [${bad.map((p) => `'127.0.0.1:${p}'`).join(', ')}]`);
+  if (bad.length)
+    lines.push(
+      '  - job_name: bad',
+      '    static_configs:',
+      `      - targets: [${bad.map((p) => `'127.0.0.1:${p}'`).join(', ')}]`
+    );
   return lines.join('\n') + '\n';
 }
 
 async function exposition(suite, server, malformed, startedAt) {
   await sleep(10_000);
   const windowS = Math.ceil((Date.now() - startedAt) / 1000);
-  await suite.check('bad-input', `${malformed.ports.length} targets serving fast-check malformed exposition bodies (one new body per scrape)`, async () => {
-    const served = malformed.served();
-    const scrapes = await scalar(server.base, `sum(count_over_time(up{job="bad"}[${windowS}s]))`);
-    const maxUp = await scalar(server.base, `max(max_over_time(up{job="bad"}[${windowS}s]))`);
-    const leaked = await scalar(server.base, `count({job="bad", __name__!~"up|scrape_.+"})`);
-    const goodMin = await scalar(server.base, `min_over_time(up{job="good"}[${windowS - 2}s])`);
-    expect(served >= 250, `only ${served} bodies served`);
-    expect(maxUp === 0, `a malformed scrape reported up=${maxUp}`);
-    expect(leaked === undefined, `${leaked} series from malformed bodies were written`);
-    expect(goodMin === 1, `healthy target's up fell to ${goodMin}`);
-    return { held: `${served} malformed bodies served, ${scrapes} scrapes recorded, every one up=0, no sample of them stored; healthy target up=1 throughout` };
-  });
+  await suite.check(
+    'bad-input',
+    `${malformed.ports.length} targets serving fast-check malformed exposition bodies (one new body per scrape)`,
+    async () => {
+      const served = malformed.served();
+      const scrapes = await scalar(server.base, `sum(count_over_time(up{job="bad"}[${windowS}s]))`);
+      const maxUp = await scalar(server.base, `max(max_over_time(up{job="bad"}[${windowS}s]))`);
+      const leaked = await scalar(server.base, `count({job="bad", __name__!~"up|scrape_.+"})`);
+      const goodMin = await scalar(server.base, `min_over_time(up{job="good"}[${windowS - 2}s])`);
+      expect(served >= 250, `only ${served} bodies served`);
+      expect(maxUp === 0, `a malformed scrape reported up=${maxUp}`);
+      expect(leaked === undefined, `${leaked} series from malformed bodies were written`);
+      expect(goodMin === 1, `healthy target's up fell to ${goodMin}`);
+      return {
+        held: `${served} malformed bodies served, ${scrapes} scrapes recorded, every one up=0, no sample of them stored; healthy target up=1 throughout`,
+      };
+    }
+  );
 }
 
 async function remoteWrite(suite, server) {
   const corruption = fc.constantFrom('emptyLabels', 'truncate', 'flip', 'notSnappy', 'junkProto');
-  const request = fc.tuple(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.double({ noNaN: true })), { minLength: 1, maxLength: 5 }), corruption, fc.nat(), fc.nat(255));
+  const request = fc.tuple(
+    fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.double({ noNaN: true })), { minLength: 1, maxLength: 5 }),
+    corruption,
+    fc.nat(),
+    fc.nat(255)
+  );
   const cases = fc.sample(request, { numRuns: 2000, seed: SEED });
   const now = Date.now();
   const rejected = new Set();
@@ -104,7 +127,10 @@ async function remoteWrite(suite, server) {
   let accepted = 0;
   for (let i = 0; i < cases.length; i++) {
     const [samples, kind, position, byte] = cases[i];
-    const series = samples.map(([n, v], j) => ({ labels: { __name__: `fuzz_rw_${i}`, n: String(n), j: String(j) }, samples: [[now - 1000, v]] }));
+    const series = samples.map(([n, v], j) => ({
+      labels: { __name__: `fuzz_rw_${i}`, n: String(n), j: String(j) },
+      samples: [[now - 1000, v]],
+    }));
     if (kind === 'emptyLabels') series.push({ labels: {}, samples: [[now, 1]] });
     let body = writeRequestBody(series);
     if (kind === 'truncate') body = body.subarray(0, Math.max(1, position % body.length));
@@ -118,30 +144,52 @@ async function remoteWrite(suite, server) {
     try {
       r = await postWrite(server.base, body);
     } catch (err) {
-      return suite.check('bad-input', 'malformed remote-write payloads', () => `request ${i} (${kind}) failed at the socket: ${err.message}`);
+      return suite.check(
+        'bad-input',
+        'malformed remote-write payloads',
+        () => `request ${i} (${kind}) failed at the socket: ${err.message}`
+      );
     }
     statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-    if (r.status >= 500) return suite.check('bad-input', 'malformed remote-write payloads', () => `request ${i} (${kind}) answered ${r.status}: ${r.text}`);
+    if (r.status >= 500)
+      return suite.check(
+        'bad-input',
+        'malformed remote-write payloads',
+        () => `request ${i} (${kind}) answered ${r.status}: ${r.text}`
+      );
     if (r.status === 204) accepted++;
     else rejected.add(`fuzz_rw_${i}`);
   }
-  await suite.check('bad-input', `${cases.length} fast-check remote-write payloads (empty label sets, truncated, bit-flipped, not snappy, empty)`, async () => {
-    const { body } = await apiQuery(server.base, '/api/v1/label/__name__/values', {});
-    const written = body.data.filter((n) => rejected.has(n));
-    expect(written.length === 0, `rejected requests left series behind: ${written.slice(0, 5).join(', ')}`);
-    expect(rejected.size > cases.length / 2, `only ${rejected.size} of ${cases.length} rejected`);
-    return { held: `answers ${JSON.stringify(statuses)}; ${rejected.size} rejected with nothing of them written (including ${cases.filter((c) => c[1] === 'emptyLabels').length} whose valid series came before the bad one); ${accepted} bit-flips still decoded and were taken whole` };
-  });
+  await suite.check(
+    'bad-input',
+    `${cases.length} fast-check remote-write payloads (empty label sets, truncated, bit-flipped, not snappy, empty)`,
+    async () => {
+      const { body } = await apiQuery(server.base, '/api/v1/label/__name__/values', {});
+      const written = body.data.filter((n) => rejected.has(n));
+      expect(written.length === 0, `rejected requests left series behind: ${written.slice(0, 5).join(', ')}`);
+      expect(rejected.size > cases.length / 2, `only ${rejected.size} of ${cases.length} rejected`);
+      return {
+        held: `answers ${JSON.stringify(statuses)}; ${rejected.size} rejected with nothing of them written (including ${cases.filter((c) => c[1] === 'emptyLabels').length} whose valid series came before the bad one); ${accepted} bit-flips still decoded and were taken whole`,
+      };
+    }
+  );
 }
 
 const badConfigEdit = fc.oneof(
-  fc.stringMatching(/^[a-z]{1,5}$/).map((u) => (text) => text.replace('scrape_interval: 200ms', `scrape_interval: 5${u}x`)),
+  fc
+    .stringMatching(/^[a-z]{1,5}$/)
+    .map((u) => (text) => text.replace('scrape_interval: 200ms', `scrape_interval: 5${u}x`)),
   fc.stringMatching(/^[a-z]{3,10}$/).map((f) => (text) => `${text}no_such_field_${f}: 1\n`),
   fc.constant((text) => `${text}  - job_name: good\n    static_configs:\n      - targets: ['127.0.0.1:1']\n`),
   fc.constant((text) => text.replace('scrape_timeout: 200ms', 'scrape_timeout: 10s')),
-  fc.stringMatching(/^[a-z]{0,4}$/).map((r) => (text) => `${text}    relabel_configs:\n      - source_labels: [job]\n        regex: '(${r}'\n        target_label: x\n`),
+  fc
+    .stringMatching(/^[a-z]{0,4}$/)
+    .map(
+      (r) => (text) =>
+        `${text}    relabel_configs:\n      - source_labels: [job]\n        regex: '(${r}'\n        target_label: x\n`
+    ),
   fc.constantFrom('[', ']', '{', ': :', '- - -', '\t- x').map((junk) => (text) => `${text}${junk}\n`),
-  fc.integer({ min: -100, max: -1 }).map((n) => (text) => text.replace('global:', `global:\n  sample_limit_typo: ${n}`)),
+  fc.integer({ min: -100, max: -1 }).map((n) => (text) => text.replace('global:', `global:\n  sample_limit_typo: ${n}`))
 );
 
 async function reloads(suite, server, dir, goodText) {
@@ -160,7 +208,10 @@ async function reloads(suite, server, dir, goodText) {
   }
   writeFileSync(configFile, goodText);
   await suite.check('bad-input', `${cases.length} fast-check bad configs reloaded through /-/reload`, async () => {
-    expect(!statuses[200], `${statuses[200]} bad configs were accepted, e.g.\n${[...accepted].slice(0, 3).join('\n---\n')}`);
+    expect(
+      !statuses[200],
+      `${statuses[200]} bad configs were accepted, e.g.\n${[...accepted].slice(0, 3).join('\n---\n')}`
+    );
     const after = (await apiQuery(server.base, '/api/v1/status/config', {})).body.data.yaml;
     expect(after === before, 'the running config changed');
     const up = await scalar(server.base, 'up{job="good"}');
@@ -170,15 +221,23 @@ async function reloads(suite, server, dir, goodText) {
 }
 
 const badRuleFile = fc.oneof(
-  fc.constantFrom('sum(', 'rate(x[5m]', 'x +', '{}', 'foo[5m] offset', 'sum by (a (b)').map((e) => `groups:\n  - name: g\n    rules:\n      - record: job:bad\n        expr: '${e}'\n`),
+  fc
+    .constantFrom('sum(', 'rate(x[5m]', 'x +', '{}', 'foo[5m] offset', 'sum by (a (b)')
+    .map((e) => `groups:\n  - name: g\n    rules:\n      - record: job:bad\n        expr: '${e}'\n`),
   fc.constant('groups:\n  - name: g\n    rules:\n      - expr: up\n'),
   fc.constant('groups:\n  - name: g\n    rules:\n      - record: a\n        alert: b\n        expr: up\n'),
-  fc.stringMatching(/^[0-9][a-z]{0,4}$/).map((n) => `groups:\n  - name: g\n    rules:\n      - record: '${n}:bad name'\n        expr: up\n`),
+  fc
+    .stringMatching(/^[0-9][a-z]{0,4}$/)
+    .map((n) => `groups:\n  - name: g\n    rules:\n      - record: '${n}:bad name'\n        expr: up\n`),
   fc.constant('groups:\n  - name: g\n    rules: []\n  - name: g\n    rules: []\n'),
-  fc.stringMatching(/^[a-z]{1,4}$/).map((u) => `groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        for: 5${u}x\n`),
-  fc.constant('groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        annotations:\n          summary: "{{ .Labels.instance "\n'),
+  fc
+    .stringMatching(/^[a-z]{1,4}$/)
+    .map((u) => `groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        for: 5${u}x\n`),
+  fc.constant(
+    'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        annotations:\n          summary: "{{ .Labels.instance "\n'
+  ),
   fc.stringMatching(/^[a-z]{3,8}$/).map((f) => `groups:\n  - name: g\n    ${f}_unknown: 1\n    rules: []\n`),
-  fc.constant('groups: [\n'),
+  fc.constant('groups: [\n')
 );
 
 async function ruleReloads(suite, server, ruleFile, goodRules) {
@@ -195,18 +254,52 @@ async function ruleReloads(suite, server, ruleFile, goodRules) {
   writeFileSync(ruleFile, goodRules);
   await suite.check('bad-input', `${cases.length} fast-check bad rule files reloaded`, async () => {
     const groups = (await apiQuery(server.base, '/api/v1/rules', {})).body.data.groups;
-    expect(accepted.length === 0, `${accepted.length} bad rule files were accepted, e.g.\n${[...new Set(accepted)].slice(0, 3).join('\n---\n')}`);
-    expect(groups.length === 1 && groups[0].rules[0]?.name === 'job:up:sum', `rules now: ${JSON.stringify(groups).slice(0, 300)}`);
+    expect(
+      accepted.length === 0,
+      `${accepted.length} bad rule files were accepted, e.g.\n${[...new Set(accepted)].slice(0, 3).join('\n---\n')}`
+    );
+    expect(
+      groups.length === 1 && groups[0].rules[0]?.name === 'job:up:sum',
+      `rules now: ${JSON.stringify(groups).slice(0, 300)}`
+    );
     return { held: `answers ${JSON.stringify(statuses)}; the old rule group still loaded` };
   });
 }
 
-const promqlAlphabet = fc.constantFrom(...'abcxyz_:{}()[]"\'=~!,.+-*/%^<>0123456789 smhdwy@'.split(''), 'sum', 'rate', 'by', 'on', 'offset', 'bool', 'ignoring', 'group_left', 'topk', 'histogram_quantile', 'label_replace', 'up', '[5m]', '[1m:10s]');
-const validQuery = fc.constantFrom('up', 'sum(rate(up[5m]))', 'topk(3, up)', 'up{job="good"} offset 1m', 'histogram_quantile(0.9, rate(x_bucket[5m]))', 'label_replace(up, "a", "$1", "job", "(.*)")', 'sum by (job) (up) / on(job) count by (job) (up)');
+const promqlAlphabet = fc.constantFrom(
+  ...'abcxyz_:{}()[]"\'=~!,.+-*/%^<>0123456789 smhdwy@'.split(''),
+  'sum',
+  'rate',
+  'by',
+  'on',
+  'offset',
+  'bool',
+  'ignoring',
+  'group_left',
+  'topk',
+  'histogram_quantile',
+  'label_replace',
+  'up',
+  '[5m]',
+  '[1m:10s]'
+);
+const validQuery = fc.constantFrom(
+  'up',
+  'sum(rate(up[5m]))',
+  'topk(3, up)',
+  'up{job="good"} offset 1m',
+  'histogram_quantile(0.9, rate(x_bucket[5m]))',
+  'label_replace(up, "a", "$1", "job", "(.*)")',
+  'sum by (job) (up) / on(job) count by (job) (up)'
+);
 const randomQuery = fc.oneof(
   fc.array(promqlAlphabet, { maxLength: 30 }).map((parts) => parts.join('')),
-  fc.tuple(validQuery, fc.nat(), fc.nat(), promqlAlphabet).map(([q, at, len, insert]) => q.slice(0, at % (q.length + 1)) + insert + q.slice((at % (q.length + 1)) + (len % 3))),
-  fc.string({ maxLength: 40 }),
+  fc
+    .tuple(validQuery, fc.nat(), fc.nat(), promqlAlphabet)
+    .map(
+      ([q, at, len, insert]) => q.slice(0, at % (q.length + 1)) + insert + q.slice((at % (q.length + 1)) + (len % 3))
+    ),
+  fc.string({ maxLength: 40 })
 );
 
 async function promqlStrings(suite, server) {
@@ -220,24 +313,54 @@ async function promqlStrings(suite, server) {
     try {
       res = await apiQuery(server.base, '/api/v1/query', { query }, { signal: AbortSignal.timeout(15_000) });
     } catch (err) {
-      return suite.check('bad-input', 'random PromQL strings', () => `query ${JSON.stringify(query)} got no answer: ${err.message}`);
+      return suite.check(
+        'bad-input',
+        'random PromQL strings',
+        () => `query ${JSON.stringify(query)} got no answer: ${err.message}`
+      );
     }
     slowest = Math.max(slowest, Date.now() - started);
     statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-    const clean = res.status === 200 ? res.body.status === 'success' : [400, 422, 503].includes(res.status) && res.body.status === 'error' && typeof res.body.error === 'string' && res.body.error.length > 0;
-    if (!clean) return suite.check('bad-input', 'random PromQL strings', () => `query ${JSON.stringify(query)} answered ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    const clean =
+      res.status === 200
+        ? res.body.status === 'success'
+        : [400, 422, 503].includes(res.status) &&
+          res.body.status === 'error' &&
+          typeof res.body.error === 'string' &&
+          res.body.error.length > 0;
+    if (!clean)
+      return suite.check(
+        'bad-input',
+        'random PromQL strings',
+        () => `query ${JSON.stringify(query)} answered ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`
+      );
   }
-  await suite.check('bad-input', `${cases.length} fast-check PromQL strings (random tokens, mutated valid queries, arbitrary text)`, async () => {
-    const ready = await fetch(`${server.base}/-/ready`);
-    expect(ready.status === 200, 'not ready afterwards');
-    return { held: `answers ${JSON.stringify(statuses)}, each a JSON success or a JSON error; slowest ${slowest} ms; RSS ${Math.round(rssBefore / 2 ** 20)} -> ${Math.round(processStats(server.proc.pid).rssBytes / 2 ** 20)} MiB` };
-  });
+  await suite.check(
+    'bad-input',
+    `${cases.length} fast-check PromQL strings (random tokens, mutated valid queries, arbitrary text)`,
+    async () => {
+      const ready = await fetch(`${server.base}/-/ready`);
+      expect(ready.status === 200, 'not ready afterwards');
+      return {
+        held: `answers ${JSON.stringify(statuses)}, each a JSON success or a JSON error; slowest ${slowest} ms; RSS ${Math.round(rssBefore / 2 ** 20)} -> ${Math.round(processStats(server.proc.pid).rssBytes / 2 ** 20)} MiB`,
+      };
+    }
+  );
 }
 
 export async function badInput(suite) {
   const { dir, cleanup } = scratch('badinput');
   const goodPort = await freePort();
-  const generator = startGeneratorProcess(['--port', String(goodPort), '--series', '200', '--seed', '3', '--cache-ms', '0']);
+  const generator = startGeneratorProcess([
+    '--port',
+    String(goodPort),
+    '--series',
+    '200',
+    '--seed',
+    '3',
+    '--cache-ms',
+    '0',
+  ]);
   const bodies = fc.sample(malformedBody, { numRuns: 3000, seed: SEED });
   const malformed = await malformedTargets(12, bodies);
   const ruleFile = join(dir, 'rules.yml');
@@ -247,7 +370,11 @@ export async function badInput(suite) {
   let server;
   try {
     const startedAt = Date.now();
-    server = await startFlint(dir, goodText, ['--web.enable-lifecycle', '--web.enable-remote-write-receiver', '--query.timeout=10s']);
+    server = await startFlint(dir, goodText, [
+      '--web.enable-lifecycle',
+      '--web.enable-remote-write-receiver',
+      '--query.timeout=10s',
+    ]);
     await exposition(suite, server, malformed, startedAt);
     await remoteWrite(suite, server);
     await reloads(suite, server, dir, goodText);

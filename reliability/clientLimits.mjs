@@ -36,9 +36,16 @@ function oversizedPost(port, path, bytes, headers) {
   return new Promise((resolve) => {
     const started = Date.now();
     let sent = 0;
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers: { ...headers, 'content-length': String(bytes) } });
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      path,
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(bytes) },
+    });
     const chunk = Buffer.alloc(1 << 20, 0x61);
-    const finish = (status, detail) => resolve({ status, detail, sentMiB: Math.round(sent / 2 ** 20), ms: Date.now() - started });
+    const finish = (status, detail) =>
+      resolve({ status, detail, sentMiB: Math.round(sent / 2 ** 20), ms: Date.now() - started });
     req.on('response', (res) => {
       let text = '';
       res.on('data', (d) => (text += d.toString()));
@@ -62,26 +69,36 @@ export async function clientLimits(suite) {
   const { dir, cleanup } = scratch('limits');
   let server;
   try {
-    server = await startFlint(dir, 'global:\n  scrape_interval: 1s\n', [`--web.read-timeout=${READ_TIMEOUT_S}s`, '--web.enable-remote-write-receiver']);
+    server = await startFlint(dir, 'global:\n  scrape_interval: 1s\n', [
+      `--web.read-timeout=${READ_TIMEOUT_S}s`,
+      '--web.enable-remote-write-receiver',
+    ]);
 
-    await suite.check(part, `40 slow-loris clients (request head one byte every 250 ms) with --web.read-timeout=${READ_TIMEOUT_S}s`, async () => {
-      const head = `GET /api/v1/query?query=up HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'p'.repeat(200)}\r\n\r\n`;
-      const loris = Array.from({ length: 40 }, () => slowLoris(server.port, head, 250, 20_000));
-      await sleep(500);
-      const started = Date.now();
-      const r = await apiQuery(server.base, '/api/v1/query', { query: 'vector(1)' });
-      const served = Date.now() - started;
-      const results = await Promise.all(loris);
-      const open = results.filter((x) => x.how === 'still open');
-      const slowest = Math.max(...results.map((x) => x.ms));
-      expect(r.status === 200, `a normal query during the attack answered ${r.status}`);
-      expect(open.length === 0, `${open.length} slow clients still connected after 20 s`);
-      expect(slowest < READ_TIMEOUT_S * 1000 + 5000, `slowest cut after ${slowest} ms`);
-      return { held: `all cut within ${slowest} ms (${results[0].answer || 'no answer'}); a normal query meanwhile answered in ${served} ms` };
-    });
+    await suite.check(
+      part,
+      `40 slow-loris clients (request head one byte every 250 ms) with --web.read-timeout=${READ_TIMEOUT_S}s`,
+      async () => {
+        const head = `GET /api/v1/query?query=up HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'p'.repeat(200)}\r\n\r\n`;
+        const loris = Array.from({ length: 40 }, () => slowLoris(server.port, head, 250, 20_000));
+        await sleep(500);
+        const started = Date.now();
+        const r = await apiQuery(server.base, '/api/v1/query', { query: 'vector(1)' });
+        const served = Date.now() - started;
+        const results = await Promise.all(loris);
+        const open = results.filter((x) => x.how === 'still open');
+        const slowest = Math.max(...results.map((x) => x.ms));
+        expect(r.status === 200, `a normal query during the attack answered ${r.status}`);
+        expect(open.length === 0, `${open.length} slow clients still connected after 20 s`);
+        expect(slowest < READ_TIMEOUT_S * 1000 + 5000, `slowest cut after ${slowest} ms`);
+        return {
+          held: `all cut within ${slowest} ms (${results[0].answer || 'no answer'}); a normal query meanwhile answered in ${served} ms`,
+        };
+      }
+    );
 
     await suite.check(part, 'slow request body (POST /api/v1/query, 1 byte every 250 ms)', async () => {
-      const head = 'POST /api/v1/query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\n';
+      const head =
+        'POST /api/v1/query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\n';
       const r = await slowLoris(server.port, `query=${'1'.repeat(394)}`, 250, 20_000, head);
       expect(r.how === 'closed by server' && r.ms < READ_TIMEOUT_S * 1000 + 5000, `${r.how} after ${r.ms} ms`);
       return { held: `cut after ${r.ms} ms (${r.answer || 'connection closed'})` };
@@ -89,19 +106,26 @@ export async function clientLimits(suite) {
 
     const rssBefore = processStats(server.proc.pid).rssBytes;
     await suite.check(part, 'oversized form body: 64 MiB POST /api/v1/query', async () => {
-      const r = await oversizedPost(server.port, '/api/v1/query', 64 * 2 ** 20, { 'content-type': 'application/x-www-form-urlencoded' });
+      const r = await oversizedPost(server.port, '/api/v1/query', 64 * 2 ** 20, {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       expect(r.status >= 400 && r.status < 500, `answered ${r.status} (${r.detail})`);
       return { held: `${r.status} after ${r.sentMiB} MiB sent, ${r.ms} ms: ${r.detail}` };
     });
     await suite.check(part, 'oversized remote-write body: 256 MiB POST /api/v1/write', async () => {
-      const r = await oversizedPost(server.port, '/api/v1/write', 256 * 2 ** 20, { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' });
+      const r = await oversizedPost(server.port, '/api/v1/write', 256 * 2 ** 20, {
+        'content-type': 'application/x-protobuf',
+        'content-encoding': 'snappy',
+      });
       expect(r.status >= 400 && r.status < 500, `answered ${r.status} (${r.detail})`);
       return { held: `${r.status} after ${r.sentMiB} MiB sent, ${r.ms} ms: ${r.detail}` };
     });
     await suite.check(part, 'oversized request head: 2 MiB of headers', async () => {
-      const r = await fetch(`${server.base}/api/v1/query?query=up`, { headers: { 'x-big': 'b'.repeat(2 * 2 ** 20) } }).then(
+      const r = await fetch(`${server.base}/api/v1/query?query=up`, {
+        headers: { 'x-big': 'b'.repeat(2 * 2 ** 20) },
+      }).then(
         (res) => res.status,
-        (err) => err.cause?.code ?? err.message,
+        (err) => err.cause?.code ?? err.message
       );
       expect(r === 431 || r === 400 || r === 'ECONNRESET' || r === 'UND_ERR_SOCKET', `answered ${r}`);
       return { held: `refused (${r})` };

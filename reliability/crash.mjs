@@ -49,12 +49,38 @@ export async function crashSafety(suite) {
   const random = seededRandom(20261122);
   const { dir, cleanup } = scratch('crash');
   const genPort = await freePort();
-  const generator = startGeneratorProcess(['--port', String(genPort), '--series', '300', '--seed', '5', '--cache-ms', '0']);
+  const generator = startGeneratorProcess([
+    '--port',
+    String(genPort),
+    '--series',
+    '300',
+    '--seed',
+    '5',
+    '--cache-ms',
+    '0',
+  ]);
   const configFile = join(dir, 'flint.yml');
-  writeFileSync(configFile, ['global:', '  scrape_interval: 250ms', '  scrape_timeout: 250ms', 'scrape_configs:', '  - job_name: gen', '    static_configs:', `      - targets: ['127.0.0.1:${genPort}']`, ''].join('\n'));
+  writeFileSync(
+    configFile,
+    [
+      'global:',
+      '  scrape_interval: 250ms',
+      '  scrape_timeout: 250ms',
+      'scrape_configs:',
+      '  - job_name: gen',
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${genPort}']`,
+      '',
+    ].join('\n')
+  );
   const dataDir = join(dir, 'data');
   const port = await freePort();
-  const args = ['--log.level=warn', '--web.enable-remote-write-receiver', '--storage.tsdb.min-block-duration=2s', '--storage.tsdb.max-block-duration=12s'];
+  const args = [
+    '--log.level=warn',
+    '--web.enable-remote-write-receiver',
+    '--storage.tsdb.min-block-duration=2s',
+    '--storage.tsdb.max-block-duration=12s',
+  ];
   const startedAt = Date.now();
   const acknowledged = new Map();
   const scrapedSeen = new Map();
@@ -74,10 +100,12 @@ export async function crashSafety(suite) {
         const probes = await rangeSamples(server.base, 'rel_probe', windowS);
         const scraped = await rangeSamples(server.base, 'up', windowS);
         const lost = [...missingFrom(acknowledged, probes), ...missingFrom(scrapedSeen, scraped)];
-        if (lost.length) return `round ${round}: ${lost.length} committed samples lost or changed after restart, e.g. ${lost.slice(0, 3).join('; ')}`;
+        if (lost.length)
+          return `round ${round}: ${lost.length} committed samples lost or changed after restart, e.g. ${lost.slice(0, 3).join('; ')}`;
         const broken = brokenBlocks(dataDir);
         if (broken.length) return `round ${round}: incomplete blocks: ${broken.join(', ')}`;
-        if (/level=error|corrupt/i.test(server.output())) return `round ${round}: errors logged: ${server.output().slice(-1500)}`;
+        if (/level=error|corrupt/i.test(server.output()))
+          return `round ${round}: errors logged: ${server.output().slice(-1500)}`;
         return undefined;
       })();
       if (verdict) {
@@ -95,9 +123,15 @@ export async function crashSafety(suite) {
           const ts = Date.now();
           const value = ++probeValue;
           try {
-            const r = await postWrite(server.base, writeRequestBody([{ labels: { __name__: 'rel_probe', source: 'crash' }, samples: [[ts, value]] }]));
+            const r = await postWrite(
+              server.base,
+              writeRequestBody([{ labels: { __name__: 'rel_probe', source: 'crash' }, samples: [[ts, value]] }])
+            );
             if (r.status === 204) {
-              acknowledged.set(`${JSON.stringify({ __name__: 'rel_probe', source: 'crash' })}@${ts / 1000}`, String(value));
+              acknowledged.set(
+                `${JSON.stringify({ __name__: 'rel_probe', source: 'crash' })}@${ts / 1000}`,
+                String(value)
+              );
               stats.acked++;
             }
           } catch {
@@ -125,7 +159,10 @@ export async function crashSafety(suite) {
     const final = await (async () => {
       await waitReady(server, 60_000);
       const windowS = Math.ceil((Date.now() - startedAt) / 1000) + 60;
-      const lost = [...missingFrom(acknowledged, await rangeSamples(server.base, 'rel_probe', windowS)), ...missingFrom(scrapedSeen, await rangeSamples(server.base, 'up', windowS))];
+      const lost = [
+        ...missingFrom(acknowledged, await rangeSamples(server.base, 'rel_probe', windowS)),
+        ...missingFrom(scrapedSeen, await rangeSamples(server.base, 'up', windowS)),
+      ];
       stats.blocks = readdirSync(dataDir).filter((n) => ULID.test(n)).length;
       const broken = brokenBlocks(dataDir);
       if (lost.length) return `after the last round: ${lost.length} samples lost, e.g. ${lost.slice(0, 3).join('; ')}`;
@@ -134,10 +171,13 @@ export async function crashSafety(suite) {
       return undefined;
     })().catch((err) => `final restart: ${err.message}`);
     await server.stop();
-    await suite.check(part, `${ROUNDS} SIGKILL rounds while scraping, writing and compacting`, () =>
-      final ?? {
-        held: `${stats.rounds} kills; ${stats.acked} acknowledged writes and ${scrapedSeen.size} API-confirmed scraped samples all present after every restart; ${stats.blocks} blocks on disk, all whole; slowest restart to ready ${stats.maxReadyMs} ms`,
-      },
+    await suite.check(
+      part,
+      `${ROUNDS} SIGKILL rounds while scraping, writing and compacting`,
+      () =>
+        final ?? {
+          held: `${stats.rounds} kills; ${stats.acked} acknowledged writes and ${scrapedSeen.size} API-confirmed scraped samples all present after every restart; ${stats.blocks} blocks on disk, all whole; slowest restart to ready ${stats.maxReadyMs} ms`,
+        }
     );
   } finally {
     await generator.stop();

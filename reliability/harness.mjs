@@ -22,7 +22,11 @@ export class Suite {
       verdict = `threw: ${err.stack ?? err}`;
     }
     const ms = Date.now() - started;
-    if (verdict === undefined || verdict === true || (typeof verdict === 'object' && verdict !== null && verdict.held)) {
+    if (
+      verdict === undefined ||
+      verdict === true ||
+      (typeof verdict === 'object' && verdict !== null && verdict.held)
+    ) {
       this.passed++;
       const detail = typeof verdict === 'object' && verdict?.held ? ` — ${verdict.held}` : '';
       console.log(`  ok    [${part}] ${what}${detail} (${ms} ms)`);
@@ -55,7 +59,12 @@ export async function startFlint(dir, configText, args = [], readyHeaders = {}) 
   const configFile = join(dir, 'flint.yml');
   writeFileSync(configFile, configText);
   const port = await freePort();
-  const server = startServer('flint', { configFile, dataDir: join(dir, 'data'), port, args: ['--log.level=warn', ...args] });
+  const server = startServer('flint', {
+    configFile,
+    dataDir: join(dir, 'data'),
+    port,
+    args: ['--log.level=warn', ...args],
+  });
   await waitReady(server, 60_000, readyHeaders);
   return server;
 }

@@ -2,6 +2,7 @@
 // --query.max-concurrency, while flint keeps scraping two healthy targets. Each query must
 // get Prometheus's error for its case, scraping must not miss (up stays 1), and resident
 // memory must stay under the stated bound.
+/* global AbortSignal */
 import { apiQuery, freePort, processStats, sleep, startGeneratorProcess } from '../bench/lib.mjs';
 import { expect, scratch, startFlint } from './harness.mjs';
 import { postWrite, writeRequestBody } from './remoteWrite.mjs';
@@ -29,7 +30,8 @@ async function writeHistory(base, endMs) {
   for (let t = endMs - HISTORY_S * 1000; t <= endMs; t += HISTORY_STEP_S * 1000) points.push(t);
   for (let first = 0; first < HISTORY_SERIES; first += 100) {
     const series = [];
-    for (let i = first; i < first + 100; i++) series.push({ labels: { __name__: 'bf_history', i: String(i) }, samples: points.map((t, k) => [t, i + k]) });
+    for (let i = first; i < first + 100; i++)
+      series.push({ labels: { __name__: 'bf_history', i: String(i) }, samples: points.map((t, k) => [t, i + k]) });
     const r = await postWrite(base, writeRequestBody(series));
     if (r.status !== 204) throw new Error(`history write answered ${r.status}: ${r.text}`);
   }
@@ -47,7 +49,10 @@ async function upHeld(suite, server, since, phase) {
     const counts = scrapes.body.data.result.map((s) => Number(s.value[1]));
     expect(values.length === 2 && values.every((v) => v === 1), `min up: ${JSON.stringify(values)}`);
     const expected = Math.floor(windowMs / SCRAPE_MS);
-    expect(counts.every((c) => c >= expected * 0.7), `scrapes over ${windowMs} ms: ${JSON.stringify(counts)} (expected about ${expected} each)`);
+    expect(
+      counts.every((c) => c >= expected * 0.7),
+      `scrapes over ${windowMs} ms: ${JSON.stringify(counts)} (expected about ${expected} each)`
+    );
     return { held: `min(up)=1 for both; scrapes per target ${JSON.stringify(counts)} of about ${expected}` };
   });
 }
@@ -56,15 +61,37 @@ export async function overload(suite) {
   const part = 'overload';
   const { dir, cleanup } = scratch('overload');
   const ports = [await freePort(), await freePort()];
-  const generator = startGeneratorProcess(['--ports', ports.join(','), '--series', '1500', '--seed', '11', '--cache-ms', '0']);
-  const config = ['global:', `  scrape_interval: ${SCRAPE_MS}ms`, `  scrape_timeout: ${SCRAPE_MS}ms`, 'scrape_configs:', '  - job_name: gen', '    static_configs:', `      - targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]`, ''].join('\n');
+  const generator = startGeneratorProcess([
+    '--ports',
+    ports.join(','),
+    '--series',
+    '1500',
+    '--seed',
+    '11',
+    '--cache-ms',
+    '0',
+  ]);
+  const config = [
+    'global:',
+    `  scrape_interval: ${SCRAPE_MS}ms`,
+    `  scrape_timeout: ${SCRAPE_MS}ms`,
+    'scrape_configs:',
+    '  - job_name: gen',
+    '    static_configs:',
+    `      - targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]`,
+    '',
+  ].join('\n');
   let server;
   let peakRss = 0;
   let sampler;
   try {
     // Phase 1: a low sample limit, and more concurrent queries than allowed.
     const historyEnd = Date.now() - 1000;
-    server = await startFlint(dir, config, ['--web.enable-remote-write-receiver', `--query.max-samples=${MAX_SAMPLES}`, `--query.max-concurrency=${MAX_CONCURRENCY}`]);
+    server = await startFlint(dir, config, [
+      '--web.enable-remote-write-receiver',
+      `--query.max-samples=${MAX_SAMPLES}`,
+      `--query.max-concurrency=${MAX_CONCURRENCY}`,
+    ]);
     await writeHistory(server.base, historyEnd);
     sampler = setInterval(() => {
       if (server.alive()) peakRss = Math.max(peakRss, processStats(server.proc.pid).rssBytes);
@@ -72,34 +99,61 @@ export async function overload(suite) {
     await sleep(3000);
     let since = Date.now();
     await suite.check(part, `query over --query.max-samples=${MAX_SAMPLES}`, async () => {
-      const r = await apiQuery(server.base, '/api/v1/query_range', rangeParams(OVER_SAMPLES, historyEnd / 1000), { signal: AbortSignal.timeout(30_000) });
-      expect(r.status === 422 && r.body.errorType === 'execution', `answered ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      const r = await apiQuery(server.base, '/api/v1/query_range', rangeParams(OVER_SAMPLES, historyEnd / 1000), {
+        signal: AbortSignal.timeout(30_000),
+      });
+      expect(
+        r.status === 422 && r.body.errorType === 'execution',
+        `answered ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`
+      );
       expect(/too many samples/.test(r.body.error), `error text: ${r.body.error}`);
       return { held: `422 execution: ${r.body.error}` };
     });
     await suite.check(part, `12 concurrent range queries with --query.max-concurrency=${MAX_CONCURRENCY}`, async () => {
       const started = Date.now();
-      const answers = await Promise.all(Array.from({ length: 12 }, () => apiQuery(server.base, '/api/v1/query_range', rangeParams(CHEAP, historyEnd / 1000), { signal: AbortSignal.timeout(60_000) })));
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          apiQuery(server.base, '/api/v1/query_range', rangeParams(CHEAP, historyEnd / 1000), {
+            signal: AbortSignal.timeout(60_000),
+          })
+        )
+      );
       const kinds = {};
       for (const a of answers) {
         const key = a.status === 200 ? '200' : `${a.status} ${a.body.errorType}`;
         kinds[key] = (kinds[key] ?? 0) + 1;
       }
-      expect(kinds['200'] === 12, `answers ${JSON.stringify(kinds)}: ${String(JSON.stringify(answers.find((a) => a.status !== 200)?.body)).slice(0, 200)}`);
+      expect(
+        kinds['200'] === 12,
+        `answers ${JSON.stringify(kinds)}: ${String(JSON.stringify(answers.find((a) => a.status !== 200)?.body)).slice(0, 200)}`
+      );
       return { held: `all 12 answered 200 within ${Date.now() - started} ms (the excess queued)` };
     });
     await upHeld(suite, server, since, 'over-limit and concurrent queries ran');
     await server.stop();
 
     // Phase 2: same data, default sample limit, a short timeout.
-    server = await startFlint(dir, config, [`--query.timeout=${TIMEOUT}`, `--query.max-concurrency=${MAX_CONCURRENCY}`]);
+    server = await startFlint(dir, config, [
+      `--query.timeout=${TIMEOUT}`,
+      `--query.max-concurrency=${MAX_CONCURRENCY}`,
+    ]);
     await sleep(2000);
     since = Date.now();
     await suite.check(part, `range query slower than --query.timeout=${TIMEOUT}, 4 at once`, async () => {
       const started = Date.now();
-      const answers = await Promise.all(Array.from({ length: 4 }, () => apiQuery(server.base, '/api/v1/query_range', rangeParams(SLOW, historyEnd / 1000), { signal: AbortSignal.timeout(30_000) })));
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          apiQuery(server.base, '/api/v1/query_range', rangeParams(SLOW, historyEnd / 1000), {
+            signal: AbortSignal.timeout(30_000),
+          })
+        )
+      );
       const took = Date.now() - started;
-      for (const r of answers) expect(r.status === 503 && r.body.errorType === 'timeout', `answered ${r.status} after ${took} ms: ${JSON.stringify(r.body).slice(0, 200)}`);
+      for (const r of answers)
+        expect(
+          r.status === 503 && r.body.errorType === 'timeout',
+          `answered ${r.status} after ${took} ms: ${JSON.stringify(r.body).slice(0, 200)}`
+        );
       expect(took < 10_000, `the timeout answers took ${took} ms`);
       return { held: `all 503 timeout within ${took} ms: ${answers[0].body.error}` };
     });

@@ -24,7 +24,12 @@ export async function postWrite(base, body, headers = {}) {
   const res = await fetch(`${base}/api/v1/write`, {
     method: 'POST',
     body,
-    headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'X-Prometheus-Remote-Write-Version': '0.1.0', ...headers },
+    headers: {
+      'Content-Encoding': 'snappy',
+      'Content-Type': 'application/x-protobuf',
+      'X-Prometheus-Remote-Write-Version': '0.1.0',
+      ...headers,
+    },
   });
   return { status: res.status, text: await res.text() };
 }
