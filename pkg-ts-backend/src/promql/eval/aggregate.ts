@@ -1,7 +1,7 @@
 // Aggregation operators. Groups are fixed per series (labels do not change across steps), so
 // each series is assigned its group once and then folded into per-step accumulators.
 import { isNameLike, isValidLabelName } from './names';
-import { Label, Labels, labelsKey, METRIC_NAME, withLabel } from '../../model/labels';
+import { Labels, labelsKey, METRIC_NAME, withLabel } from '../../model/labels';
 import { formatG, invalidQuantile, invalidRatio } from '../annotations';
 import { quantile } from '../functions/stats';
 import type { AggregateExpr } from '../parser/ast';
