@@ -1,16 +1,7 @@
 // Compensated (Kahan-Babuska-Neumaier) summation, as Prometheus uses for sum, avg and friends
 // so results agree with it to the last bits.
 
-/** Adds inc to sum; returns the new sum and writes the new compensation into state[0]. */
-export function kahanAdd(inc: number, sum: number, state: Float64Array): number {
-  const t = sum + inc;
-  if (t === Infinity || t === -Infinity) state[0] = 0;
-  else if (Math.abs(sum) >= Math.abs(inc)) state[0] += sum - t + inc;
-  else state[0] += inc - t + sum;
-  return t;
-}
-
-/** Pair-returning form for code that keeps sum and compensation in locals. */
+/** A running compensated sum. */
 export class KahanSum {
   sum = 0;
   c = 0;

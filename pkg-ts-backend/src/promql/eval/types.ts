@@ -77,15 +77,3 @@ export function newStepSeries(metric: Labels, dropName: boolean, steps: number):
     has: new Uint8Array(slab, off + steps * 8, steps),
   };
 }
-
-/** First index in ts[from..to) whose timestamp is > t. */
-export function upperBound(ts: Float64Array, from: number, to: number, t: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
