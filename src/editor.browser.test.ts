@@ -2,7 +2,7 @@
 // calls are passed to flint as Grafana passes them to the plugin backend, so the completions
 // and the metric browser show metric names flint has scraped from itself.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -91,12 +91,20 @@ async function startHarness(): Promise<void> {
   });
   // esbuild keeps a service process for later builds; this test makes no more.
   await stopEsbuild();
-  const page = '<!doctype html><html><head><meta charset="utf-8"><title>Flint query editor</title></head><body style="margin:0"><div id="root"></div><script src="app.js"></script></body></html>';
+  const page =
+    '<!doctype html><html><head><meta charset="utf-8"><title>Flint query editor</title></head><body style="margin:0"><div id="root"></div><script src="app.js"></script></body></html>';
   harness = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith(RESOURCES)) {
       const upstream = httpRequest(
-        { host: '127.0.0.1', port: flintPort, path: `/${url.slice(RESOURCES.length)}`, method: req.method, headers: req.headers },
+        {
+          host: '127.0.0.1',
+          port: flintPort,
+          path: `/${url.slice(RESOURCES.length)}`,
+          method: req.method,
+          headers: req.headers,
+          agent: false,
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -108,7 +116,7 @@ async function startHarness(): Promise<void> {
     }
     if (url === '/app.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript' });
-      res.end(require('node:fs').readFileSync(join(outdir, 'app.js')));
+      res.end(readFileSync(join(outdir, 'app.js')));
       return;
     }
     res.writeHead(200, { 'Content-Type': 'text/html' });
@@ -137,7 +145,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (harness ? harness.close(resolve) : resolve(undefined)));
+  if (harness) {
+    const closed = new Promise((resolve) => harness!.close(resolve));
+    harness.closeAllConnections();
+    await closed;
+  }
   if (flint && flint.exitCode === null) {
     const exited = new Promise((resolve) => flint!.once('exit', resolve));
     flint.kill('SIGTERM');
@@ -156,8 +168,13 @@ test('typing a metric name completes it from the names flint has', async () => {
   expect(labels.some((l) => l.startsWith('flint_tsdb_head_series'))).toBe(true);
   await page.screenshot({ path: join(ARTIFACTS, 'editor-completion.png') });
   // Accepting the completion writes the name into the query.
-  await page.locator('.cm-tooltip-autocomplete li', { hasText: /^flint_tsdb_head_series/ }).first().click();
-  await page.waitForFunction(() => document.querySelector('.cm-content')?.textContent?.startsWith('flint_tsdb_head_series'));
+  await page
+    .locator('.cm-tooltip-autocomplete li', { hasText: /^flint_tsdb_head_series/ })
+    .first()
+    .click();
+  await page.waitForFunction(() =>
+    document.querySelector('.cm-content')?.textContent?.startsWith('flint_tsdb_head_series')
+  );
 }, 60_000);
 
 test('label names and values are completed inside a selector', async () => {
@@ -197,8 +214,13 @@ test('the metric browser searches flint and builds a selector', async () => {
   expect(await page.getByLabel('Selector').textContent()).toBe('flint_build_info{job="flint"}');
   await page.screenshot({ path: join(ARTIFACTS, 'editor-metric-browser.png') });
   await page.getByRole('button', { name: 'Use query' }).click();
-  await page.waitForFunction(() => document.querySelector('.cm-content')?.textContent === 'flint_build_info{job="flint"}');
-  const model = JSON.parse((await page.getByTestId('query-model').textContent()) ?? '{}') as { expr: string; runs: number };
+  await page.waitForFunction(
+    () => document.querySelector('.cm-content')?.textContent === 'flint_build_info{job="flint"}'
+  );
+  const model = JSON.parse((await page.getByTestId('query-model').textContent()) ?? '{}') as {
+    expr: string;
+    runs: number;
+  };
   expect(model.expr).toBe('flint_build_info{job="flint"}');
   expect(model.runs).toBeGreaterThan(0);
 }, 60_000);

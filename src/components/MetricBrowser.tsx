@@ -158,7 +158,7 @@ export function MetricBrowser({ client, onUseQuery }: MetricBrowserProps) {
   return (
     <Stack direction="column" gap={1}>
       <Stack direction="row" gap={2} alignItems="flex-start" wrap="wrap">
-        <div style={{ flex: '1 1 260px' }}>
+        <div style={{ flex: '1 1 260px', minWidth: 0 }}>
           <Input
             aria-label="Search metrics"
             placeholder="Search metrics"
@@ -176,7 +176,7 @@ export function MetricBrowser({ client, onUseQuery }: MetricBrowserProps) {
             }}
           />
         </div>
-        <div style={{ flex: '1 1 200px' }}>
+        <div style={{ flex: '1 1 200px', minWidth: 0 }}>
           <Text variant="bodySmall">Labels{metric ? ` of ${metric}` : ''}</Text>
           <ListBox
             label="Labels"
@@ -185,7 +185,7 @@ export function MetricBrowser({ client, onUseQuery }: MetricBrowserProps) {
             onToggle={(l) => setLabel(l === label ? undefined : l)}
           />
         </div>
-        <div style={{ flex: '1 1 260px' }}>
+        <div style={{ flex: '1 1 260px', minWidth: 0 }}>
           <Input
             aria-label="Search label values"
             placeholder={label ? `Search values of ${label}` : 'Choose a label'}

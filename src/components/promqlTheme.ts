@@ -18,7 +18,9 @@ export function promqlTheme(theme: GrafanaTheme2): Extension {
         width: '100%',
       },
       '&.cm-focused': { outline: `2px solid ${theme.colors.primary.main}` },
-      '.cm-content': { fontFamily: theme.typography.fontFamilyMonospace, padding: '6px 0', minHeight: '24px' },
+      // Room below the baseline, or underscores in metric names are clipped.
+      '.cm-scroller': { fontFamily: theme.typography.fontFamilyMonospace, lineHeight: '1.6' },
+      '.cm-content': { padding: '4px 0', minHeight: '24px' },
       '.cm-line': { padding: '0 8px' },
       '.cm-tooltip': {
         backgroundColor: theme.colors.background.primary,

@@ -29,7 +29,12 @@ function Harness() {
   return (
     <ThemeContext.Provider value={theme}>
       <div style={{ padding: 16, background: theme.colors.background.primary, minHeight: '100vh' }}>
-        <QueryEditor query={query} datasource={datasource} onChange={setQuery} onRunQuery={() => setRuns((n) => n + 1)} />
+        <QueryEditor
+          query={query}
+          datasource={datasource}
+          onChange={setQuery}
+          onRunQuery={() => setRuns((n) => n + 1)}
+        />
         <pre data-testid="query-model" style={{ color: theme.colors.text.secondary }}>
           {JSON.stringify({ ...query, runs })}
         </pre>
