@@ -14,6 +14,7 @@ import {
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 import { lastValueFrom, of, type Observable } from 'rxjs';
 import { annotationEventsFromFrames } from './annotations';
+import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import {
   formatVariableValue,
   rangeScopedVars,
@@ -66,6 +67,7 @@ export class FlintDataSource extends DataSourceWithBackend<FlintQuery, FlintOpti
     super(instanceSettings);
     this.scrapeInterval = instanceSettings.jsonData.timeInterval || DEFAULT_SCRAPE_INTERVAL;
     this.annotations = {
+      QueryEditor: AnnotationQueryEditor,
       getDefaultQuery: () => ({ ...DEFAULT_QUERY, legendFormat: '' }),
       // Annotations are always evaluated over the range: one event per run of non-zero steps.
       prepareQuery: (annotation) =>
