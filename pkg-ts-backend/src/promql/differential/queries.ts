@@ -69,33 +69,60 @@ function grouping(r: Random): string {
   return `${r.pick(['by', 'without'])} (${labels})`;
 }
 
+const COUNTER_FUNCTIONS = ['rate', 'irate', 'increase', 'resets', 'changes', 'deriv'];
+const GAUGE_FUNCTIONS = [
+  'delta',
+  'idelta',
+  'deriv',
+  'changes',
+  'resets',
+  'avg_over_time',
+  'min_over_time',
+  'max_over_time',
+  'sum_over_time',
+  'count_over_time',
+  'last_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'present_over_time',
+];
+const MATH_FUNCTIONS = [
+  'abs',
+  'ceil',
+  'floor',
+  'round',
+  'sgn',
+  'sqrt',
+  'ln',
+  'log2',
+  'log10',
+  'exp',
+  'sin',
+  'cos',
+  'atan',
+  'deg',
+];
+const DATE_FUNCTIONS = [
+  'hour',
+  'minute',
+  'month',
+  'year',
+  'day_of_week',
+  'day_of_month',
+  'day_of_year',
+  'days_in_month',
+];
+const AGGREGATIONS = ['sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar'];
+
 type Producer = (r: Random) => string;
 
 const PRODUCERS: Record<string, Producer> = {
-  counterFunction: (r) =>
-    `${r.pick(['rate', 'irate', 'increase', 'resets', 'changes', 'deriv'])}(${counterSelector(r)}${range(r)})`,
-  gaugeFunction: (r) =>
-    `${r.pick([
-      'delta',
-      'idelta',
-      'deriv',
-      'changes',
-      'resets',
-      'avg_over_time',
-      'min_over_time',
-      'max_over_time',
-      'sum_over_time',
-      'count_over_time',
-      'last_over_time',
-      'stddev_over_time',
-      'stdvar_over_time',
-      'present_over_time',
-    ])}(${gaugeSelector(r)}${range(r)})`,
+  counterFunction: (r) => `${r.cycle(COUNTER_FUNCTIONS)}(${counterSelector(r)}${range(r)})`,
+  gaugeFunction: (r) => `${r.cycle(GAUGE_FUNCTIONS)}(${gaugeSelector(r)}${range(r)})`,
   quantileOverTime: (r) => `quantile_over_time(${r.pick(QUANTILES)}, ${gaugeSelector(r)}${range(r)})`,
   predictLinear: (r) =>
     `predict_linear(${r.pick([gaugeSelector(r), counterSelector(r)])}${range(r)}, ${r.pick(['0', '60', '600', '-300'])})`,
-  mathFunction: (r) =>
-    `${r.pick(['abs', 'ceil', 'floor', 'round', 'sgn', 'sqrt', 'ln', 'log2', 'log10', 'exp', 'sin', 'cos', 'atan', 'deg'])}(${leaf(r)}${r.pick(['', ' / 10'])})`,
+  mathFunction: (r) => `${r.cycle(MATH_FUNCTIONS)}(${leaf(r)}${r.pick(['', ' / 10'])})`,
   clampAndRound: (r) =>
     r.pick([
       `clamp(${leaf(r)}, ${r.pick(['-1', '0', '2.5'])}, ${r.pick(['3', '10', '1e3'])})`,
@@ -105,19 +132,25 @@ const PRODUCERS: Record<string, Producer> = {
       `clamp(${leaf(r)}, 5, 1)`,
     ]),
   aggregation: (r) => {
-    const op = r.pick(['sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar']);
+    const op = r.cycle(AGGREGATIONS);
     return r.chance(0.5) ? `${op} ${grouping(r)} (${leaf(r)})` : `${op}(${leaf(r)}) ${grouping(r)}`;
   },
   topBottom: (r) =>
     `${r.pick(['topk', 'bottomk'])}${r.chance(0.5) ? ` ${r.pick(['by (job)', 'without (code)', 'by (instance)'])}` : ''} (${r.pick(['1', '2', '3'])}, ${distinctGauge(r)})`,
   quantileAggregation: (r) => `quantile ${grouping(r)} (${r.pick(QUANTILES)}, ${leaf(r)})`,
   countValues: (r) =>
-    `count_values${r.chance(0.5) ? ` ${grouping(r)}` : ''} ("value", ${r.pick([
-      'queue_depth',
-      `round(${leaf(r)})`,
-      `floor(${leaf(r)} / 7)`,
-      'account_balance',
-    ])})`,
+    r.chance(0.25)
+      ? r.pick([
+          'count_values by (instance) ("instance", queue_depth)',
+          'count_values without (instance, value) ("value", queue_depth)',
+          'count_values by (job) ("job", round(temperature_celsius / 10))',
+        ])
+      : `count_values${r.chance(0.5) ? ` ${grouping(r)}` : ''} ("value", ${r.pick([
+          'queue_depth',
+          `round(${leaf(r)})`,
+          `floor(${leaf(r)} / 7)`,
+          'account_balance',
+        ])})`,
   arithmeticWithScalar: (r) => {
     const op = r.pick(['+', '-', '*', '/', '%', '^']);
     const n = r.pick(['2', '0.5', '-3', '0', '1e-3']);
@@ -192,9 +225,7 @@ const PRODUCERS: Record<string, Producer> = {
       `${r.pick(['hour', 'minute', 'month', 'year', 'day_of_week', 'day_of_month', 'days_in_month'])}(timestamp(${gaugeSelector(r)}))`,
     ]),
   timeFunctions: (r) =>
-    `${r.pick(['hour', 'minute', 'month', 'year', 'day_of_week', 'day_of_month', 'day_of_year', 'days_in_month'])}(${r.pick(
-      ['', 'vector(time())', 'vector(time() - 86400 * 17)', 'vector(1e9)']
-    )})`,
+    `${r.cycle(DATE_FUNCTIONS)}(${r.pick(['', 'vector(time())', 'vector(time() - 86400 * 17)', 'vector(1e9)'])})`,
   scalarAndVector: (r) =>
     r.pick([
       `scalar(sum(${leaf(r)}))`,

@@ -7,6 +7,8 @@ export interface Random {
   int(n: number): number;
   pick<T>(items: readonly T[]): T;
   chance(p: number): boolean;
+  /** The items of one list in turn (per list object), so that every item gets its turn. */
+  cycle<T>(items: readonly T[]): T;
 }
 
 export function seededRandom(seed: number): Random {
@@ -18,7 +20,13 @@ export function seededRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (n: number): number => Math.floor(next() * n);
+  const turns = new Map<readonly unknown[], number>();
   return {
+    cycle: <T>(items: readonly T[]): T => {
+      const turn = turns.get(items) ?? 0;
+      turns.set(items, turn + 1);
+      return items[turn % items.length];
+    },
     next,
     int,
     pick: <T>(items: readonly T[]): T => items[int(items.length)],
