@@ -10,7 +10,7 @@ import { encodeWriteRequest, PbTimeSeries } from '../../storage/remote/prompb';
 import { FLINT_BIN, freePort, instantQuery, Peer, PROMETHEUS_BIN, startPeer, waitFor } from '../../testutil/peers';
 import { ApiAnswer, compareAnswers } from './compare';
 import { DataLayout, generateData, GeneratedSeries } from './data';
-import { DEFAULT_SEED, generateQueries } from './queries';
+import { DEFAULT_SEED, forPrometheus2, generateQueries } from './queries';
 import { seededRandom } from './random';
 
 const SEED = Number(process.env.FLINT_DIFFERENTIAL_SEED ?? DEFAULT_SEED);
@@ -82,6 +82,7 @@ async function ask(base: string, endpoint: string, params: Record<string, string
       `--storage.tsdb.path=${path.join(dir, 'flint')}`,
       `--web.listen-address=127.0.0.1:${flintPort}`,
       '--web.enable-remote-write-receiver',
+      '--enable-feature=promql-experimental-functions',
       '--log.level=warn',
     ]);
     for (const [name, base, peer] of [
@@ -136,7 +137,7 @@ async function ask(base: string, endpoint: string, params: Record<string, string
     let emptyOnBoth = 0;
     for (const c of cases) {
       const [expected, actual] = await Promise.all([
-        ask(promBase, c.endpoint, c.params),
+        ask(promBase, c.endpoint, { ...c.params, query: forPrometheus2(c.query) }),
         ask(flintBase, c.endpoint, c.params),
       ]);
       if (expected.status !== 'success' && actual.status !== 'success') bothFailed++;

@@ -8,6 +8,11 @@ import { Random, seededRandom } from './random';
 /** The seed the differential test runs with unless FLINT_DIFFERENTIAL_SEED says otherwise. */
 export const DEFAULT_SEED = 20260422;
 
+/** The query as Prometheus 2.42 spells it: 3.x renamed holt_winters. */
+export function forPrometheus2(query: string): string {
+  return query.replaceAll('double_exponential_smoothing(', 'holt_winters(');
+}
+
 const RANGES = ['30s', '1m', '2m', '5m', '10m'];
 const OFFSETS = ['', '', '', ' offset 1m', ' offset 5m', ' offset 90s', ' offset -1m'];
 const QUANTILES = ['0', '0.1', '0.5', '0.9', '0.99', '1'];
@@ -307,6 +312,9 @@ const PRODUCERS: Record<string, Producer> = {
     const sub = `(${inner})[${r.pick(['5m', '10m'])}:${r.pick(['1m', '45s', ''])}]${r.pick(['', ' offset 1m'])}`;
     return r.chance(0.3) ? `predict_linear(${sub}, 120)` : `${r.pick(['max_over_time', 'avg_over_time'])}(${sub})`;
   },
+  // 3.x's name for 2.42's holt_winters; the test renames it on the way to Prometheus.
+  smoothing: (r) =>
+    `double_exponential_smoothing(${r.pick(['temperature_celsius', 'account_balance', 'queue_depth', 'sensor_reading'])}${range(r)}, ${r.pick(['0.1', '0.5', '0.9'])}, ${r.pick(['0.1', '0.5', '0.99'])})`,
   nested: (r) =>
     r.pick([
       `topk(2, sum by (job, instance) (rate(http_requests_total${range(r)})))`,
