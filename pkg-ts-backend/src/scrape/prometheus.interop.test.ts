@@ -1,6 +1,7 @@
 // flint and Debian's Prometheus 2.42 scrape the same targets — the real node exporter and an app
-// instrumented with prom-client (served in the text format and in OpenMetrics) — and what each
-// stored is compared through both HTTP APIs.
+// instrumented with prom-client (served in the text format and in OpenMetrics), plus two
+// hand-written expositions with the format corners prom-client never produces — and what each
+// stored is compared through both HTTP APIs (instant queries, /api/v1/targets/metadata).
 //
 // Known 2.42 → 3.x differences, mapped here on purpose (flint follows 3.x):
 // - `le` of histogram buckets and `quantile` of summaries: 2.42 stores the value as exposed,
@@ -31,7 +32,7 @@ import {
 } from '../testutil/peers';
 
 const NODE_EXPORTER_BIN = '/usr/bin/prometheus-node-exporter';
-const JOBS = ['node', 'app_text', 'app_openmetrics', 'handwritten'] as const;
+const JOBS = ['node', 'app_text', 'app_openmetrics', 'handwritten', 'handwritten_text'] as const;
 
 type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'unknown' | string;
 
@@ -92,6 +93,26 @@ hw_wait_seconds_created 1.6e+09
 # EOF
 `;
 
+// Text-format corners: escapes, blanks, an empty label value (dropped), a trailing comma, an
+// untyped family, special and extreme floats, an explicit timestamp (honoured by both).
+const handwrittenText = () => `# HELP hwt_info Info with "quotes", a \\\\ backslash and a \\n newline.
+# TYPE hwt_info gauge
+hwt_info{a="x\\\\y",b="line\\nbreak",c="quote\\"d",empty=""} 1
+hwt_info{a="trailing",} 2
+hwt_info { a = "spaced" }   3
+hwt_nan NaN
+hwt_negzero -0
+hwt_exp 1E3
+hwt_inf +inf
+hwt_ninf -Inf
+hwt_big 1.5e+300
+hwt_tiny 5e-324
+hwt_int 9007199254740993
+hwt_stamped 42 ${Date.now() - 500}
+# TYPE hwt_untyped untyped
+hwt_untyped{le="1"} 7
+`;
+
 function serveTargets(): http.Server {
   const text = promClientRegistry(Registry.PROMETHEUS_CONTENT_TYPE);
   const openMetrics = promClientRegistry(Registry.OPENMETRICS_CONTENT_TYPE);
@@ -99,6 +120,11 @@ function serveTargets(): http.Server {
     if (req.url === '/handwritten') {
       res.writeHead(200, { 'Content-Type': 'application/openmetrics-text; version=1.0.0; charset=utf-8' });
       res.end(HANDWRITTEN);
+      return;
+    }
+    if (req.url === '/handwritten_text') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+      res.end(handwrittenText());
       return;
     }
     const registry = req.url === '/openmetrics' ? openMetrics : text;
@@ -203,6 +229,9 @@ scrape_configs:
   - job_name: handwritten
     metrics_path: /handwritten
     static_configs: [{targets: ['${appAddr}']}]
+  - job_name: handwritten_text
+    metrics_path: /handwritten_text
+    static_configs: [{targets: ['${appAddr}']}]
 `;
     fs.writeFileSync(path.join(dir, 'scrape.yml'), config);
     prom = startPeer(PROMETHEUS_BIN, [
@@ -244,14 +273,17 @@ scrape_configs:
     return { ours, theirs };
   }
 
-  test.each(['app_text', 'app_openmetrics', 'handwritten'])('%s: same series and values', async (job) => {
-    const { ours, theirs } = await both(`{job="${job}", __name__!="scrape_duration_seconds"}`);
-    const expected = byKey(theirs, (m) => to3x(m, promTypes));
-    expect(ours.length).toBeGreaterThan(10);
-    expect(byKey(ours)).toEqual(expected);
-    const durations = await both(`scrape_duration_seconds{job="${job}"}`);
-    expect(sortedKeys(byKey(durations.ours))).toEqual(sortedKeys(byKey(durations.theirs)));
-  });
+  test.each(['app_text', 'app_openmetrics', 'handwritten', 'handwritten_text'])(
+    '%s: same series and values',
+    async (job) => {
+      const { ours, theirs } = await both(`{job="${job}", __name__!="scrape_duration_seconds"}`);
+      const expected = byKey(theirs, (m) => to3x(m, promTypes));
+      expect(ours.length).toBeGreaterThan(10);
+      expect(byKey(ours)).toEqual(expected);
+      const durations = await both(`scrape_duration_seconds{job="${job}"}`);
+      expect(sortedKeys(byKey(durations.ours))).toEqual(sortedKeys(byKey(durations.theirs)));
+    }
+  );
 
   test('the mapped differences really occur (le/quantile normalisation, _created kept)', async () => {
     const { ours, theirs } = await both(
@@ -263,16 +295,23 @@ scrape_configs:
     expect(label(ours, 'le')).toEqual(new Set(['0.005', '0.1', '1.0', '2.5', '10.0', '+Inf', '0.5']));
     expect(label(theirs, 'quantile')).toEqual(new Set(['0', '0.5', '0.9', '1']));
     expect(label(ours, 'quantile')).toEqual(new Set(['0.0', '0.5', '0.9', '1.0']));
+    // Only histogram buckets and summary quantiles are normalised; an untyped `le` stays as exposed.
+    const untyped = await both('hwt_untyped');
+    expect(untyped.ours.map((s) => s.metric.le)).toEqual(['1']);
+    expect(byKey(untyped.ours)).toEqual(byKey(untyped.theirs));
     const created = await both('{__name__=~"hw_.*_created"}');
     expect(created.ours.length).toBe(2);
     expect(byKey(created.ours)).toEqual(byKey(created.theirs));
   });
 
-  test.each(['app_text', 'app_openmetrics', 'handwritten'])('%s: same target metadata', async (job) => {
-    const ours = await targetMetadata(flintBase, job);
-    expect(ours.length).toBeGreaterThan(0);
-    expect(ours).toEqual(await targetMetadata(promBase, job));
-  });
+  test.each(['app_text', 'app_openmetrics', 'handwritten', 'handwritten_text'])(
+    '%s: same target metadata',
+    async (job) => {
+      const ours = await targetMetadata(flintBase, job);
+      expect(ours.length).toBeGreaterThan(0);
+      expect(ours).toEqual(await targetMetadata(promBase, job));
+    }
+  );
 
   test('node exporter: same series, same values where the exposition is stable', async () => {
     const { ours, theirs } = await both('{job="node"}');
