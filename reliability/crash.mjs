@@ -107,7 +107,7 @@ export async function crashSafety(suite) {
         if (/level=error|corrupt/i.test(server.output()))
           return `round ${round}: errors logged: ${server.output().slice(-1500)}`;
         return undefined;
-      })();
+      })().catch((err) => `round ${round}: ${err.message}`);
       if (verdict) {
         await server.kill();
         return suite.check(part, `${ROUNDS} SIGKILL rounds while scraping, writing and compacting`, () => verdict);
@@ -115,7 +115,7 @@ export async function crashSafety(suite) {
 
       // Write acknowledged samples until a random moment, looking at the scraped data once
       // on the way; the kill lands wherever the server is then (often inside a write).
-      const killAt = Date.now() + 400 + random() * 2600;
+      const killAt = Date.now() + 300 + random() * 1700;
       const confirmAt = Date.now() + (killAt - Date.now()) * random();
       let confirmed = false;
       const writer = (async () => {

@@ -51,7 +51,7 @@ export class Suite {
 /** A temporary directory removed by cleanup(). */
 export function scratch(prefix) {
   const dir = mkdtempSync(join(tmpdir(), `flint-rel-${prefix}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }) };
 }
 
 /** Starts flint with a config text in a fresh data dir and waits for /-/ready. */
