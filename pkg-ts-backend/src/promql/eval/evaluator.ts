@@ -204,48 +204,68 @@ export class Evaluator {
   }
 
   /** The window end of each step for a range selector or subquery. */
-  private windowEnds(node: VectorSelector | SubqueryExpr, steps: Steps): Float64Array {
+  windowEnds(node: VectorSelector | SubqueryExpr, steps: Steps): Float64Array {
     const at = this.atTime(node);
     const ends = new Float64Array(steps.n);
     for (let i = 0; i < steps.n; i++) ends[i] = (at ?? steps.times[i]) - node.offset;
     return ends;
   }
 
+  /** A range selector's series, each held in its own arrays (for functions that keep them all). */
   async selectMatrix(ms: MatrixSelector, steps: Steps): Promise<MatrixValue> {
+    const series: RawSeries[] = [];
+    const { ends } = await this.streamMatrix(ms, steps, (s) => {
+      series.push({
+        metric: s.metric,
+        dropName: false,
+        ts: s.ts.slice(0, s.length),
+        vs: s.vs.slice(0, s.length),
+        length: s.length,
+      });
+    });
+    return { kind: 'matrix', series, range: ms.range, ends };
+  }
+
+  /**
+   * Visits a range selector's series one at a time with their non-stale samples over all
+   * windows, in scratch arrays valid only during the visit: range functions need not hold
+   * every series' raw samples at once.
+   */
+  async streamMatrix(
+    ms: MatrixSelector,
+    steps: Steps,
+    visit: (s: RawSeries) => void
+  ): Promise<{ ends: Float64Array; range: number }> {
     const vs = ms.vectorSelector;
     const ends = this.windowEnds(vs, steps);
-    const series: RawSeries[] = [];
-    if (steps.n === 0) return { kind: 'matrix', series, range: ms.range, ends };
+    if (steps.n === 0) return { ends, range: ms.range };
     const mint = ends[0] - ms.range + 1;
     const maxt = ends[steps.n - 1];
     const selected = this.querier.select(false, { start: mint, end: maxt, range: ms.range }, vs.matchers);
+    const raw: RawSeries = { metric: [], dropName: false, ts: this.bufT, vs: this.bufV, length: 0 };
     for (const s of selected) {
       await this.tick();
       const count = this.readSamples(s.iterator(), mint, maxt);
+      const bt = this.bufT;
       const bv = this.bufV;
       let kept = 0;
-      // NaN is rare: only NaNs need the (slower) staleness check.
-      for (let i = 0; i < count; i++) if (bv[i] === bv[i] || !isStaleNaN(bv[i])) kept++;
-      if (kept === 0) continue;
-      let ts: Float64Array;
-      let values: Float64Array;
-      if (kept === count) {
-        ts = this.bufT.slice(0, count);
-        values = bv.slice(0, count);
-      } else {
-        ts = new Float64Array(kept);
-        values = new Float64Array(kept);
-        let k = 0;
-        for (let i = 0; i < count; i++) {
-          if (isStaleNaN(bv[i])) continue;
-          ts[k] = this.bufT[i];
-          values[k] = bv[i];
-          k++;
+      for (let i = 0; i < count; i++) {
+        // NaN is rare: only NaNs need the (slower) staleness check.
+        if (bv[i] !== bv[i] && isStaleNaN(bv[i])) continue;
+        if (kept !== i) {
+          bt[kept] = bt[i];
+          bv[kept] = bv[i];
         }
+        kept++;
       }
-      series.push({ metric: s.labels, dropName: false, ts, vs: values, length: kept });
+      if (kept === 0) continue;
+      raw.metric = s.labels;
+      raw.ts = bt;
+      raw.vs = bv;
+      raw.length = kept;
+      visit(raw);
     }
-    return { kind: 'matrix', series, range: ms.range, ends };
+    return { ends, range: ms.range };
   }
 
   private async evalSubquery(sq: SubqueryExpr, steps: Steps): Promise<MatrixValue> {

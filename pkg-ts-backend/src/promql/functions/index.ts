@@ -6,7 +6,7 @@ import { SeriesCollector } from '../eval/collect';
 import { isValidLabelName } from '../eval/names';
 import { Evaluator, mergeAfterRelabel } from '../eval/evaluator';
 import type { Steps } from '../eval/steps';
-import { EvalValue, MatrixValue, newStepSeries, StepSeries, VectorValue } from '../eval/types';
+import { EvalValue, MatrixValue, newStepSeries, RawSeries, StepSeries, VectorValue } from '../eval/types';
 import type { Call, Expr } from '../parser/ast';
 import { QueryError } from '../value';
 import { formatFloatPlain } from '../eval/aggregate';
@@ -259,9 +259,9 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
   const name = call.func.name;
   const f = RANGE_FUNCTIONS[name];
   const matrixIndex = call.func.argTypes.indexOf('matrix');
+  const matrixArg = call.args[matrixIndex];
   const scalarExprs = call.args.filter((_a, i) => i !== matrixIndex);
   const scalars = await scalarArgs(ev, scalarExprs, steps);
-  const m = await ev.evalMatrix(call.args[matrixIndex], steps);
   const keepName = KEEPS_NAME.has(name);
   const isCounterFn = name === 'rate' || name === 'increase';
   // rate (0), increase (1) and delta (2) skip the generic window object.
@@ -279,10 +279,10 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
     stepTime: 0,
     scalars: new Array<number>(scalars.length),
   };
-  const { ends, range } = m;
   const n = steps.n;
-  for (const ser of m.series) {
-    await ev.tick();
+  let ends: Float64Array = new Float64Array(0);
+  let range = 0;
+  const visit = (ser: RawSeries): void => {
     const { ts, length } = ser;
     w.ts = ts;
     w.vs = ser.vs;
@@ -299,12 +299,6 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
       if (to < from) to = from;
       while (to < length && ts[to] <= end) to++;
       if (to === from) continue;
-      w.from = from;
-      w.to = to;
-      w.rangeStart = start;
-      w.rangeEnd = end;
-      w.stepTime = steps.times[i];
-      for (let a = 0; a < scalars.length; a++) w.scalars[a] = scalars[a][i];
       if (rateKind >= 0) {
         if (!vals || !has) ({ vals, has } = newStepSeries(ser.metric, false, n));
         if (extrapolatedRate(ts, ser.vs, from, to, start, end, rateKind < 2, rateKind === 0, vals, i)) {
@@ -313,6 +307,12 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
         }
         continue;
       }
+      w.from = from;
+      w.to = to;
+      w.rangeStart = start;
+      w.rangeEnd = end;
+      w.stepTime = steps.times[i];
+      for (let a = 0; a < scalars.length; a++) w.scalars[a] = scalars[a][i];
       let v: number | null;
       try {
         v = f(w);
@@ -325,15 +325,29 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
       has[i] = 1;
       produced = true;
     }
-    if (!vals || !has || !produced) continue;
+    if (!vals || !has || !produced) return;
     if (isCounterFn) {
       const metricName = getLabel(ser.metric, METRIC_NAME);
       if (!COUNTER_SUFFIXES.some((suf) => metricName.endsWith(suf))) nonCounterNames.add(metricName);
     }
     const named = keepName ? { metric: ser.metric, dropName: false } : ev.dropName(ser.metric);
     out.push({ metric: named.metric, dropName: named.dropName || ser.dropName, vals, has });
+  };
+  if (matrixArg.type === 'MatrixSelector') {
+    // Stream the selector's series: the function's output is all that needs keeping.
+    ends = ev.windowEnds(matrixArg.vectorSelector, steps);
+    range = matrixArg.range;
+    await ev.streamMatrix(matrixArg, steps, visit);
+  } else {
+    const m = await ev.evalMatrix(matrixArg, steps);
+    ends = m.ends;
+    range = m.range;
+    for (const ser of m.series) {
+      await ev.tick();
+      visit(ser);
+    }
   }
-  for (const nm of nonCounterNames) ev.annotations.info(possibleNonCounter(nm), call.args[matrixIndex].pos);
+  for (const nm of nonCounterNames) ev.annotations.info(possibleNonCounter(nm), matrixArg.pos);
   return { kind: 'vector', series: mergeAfterRelabel(out, n) };
 }
 
