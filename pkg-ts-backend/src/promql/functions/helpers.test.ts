@@ -9,7 +9,9 @@ const NONE: ReadonlyMap<string, number> = new Map();
 describe('label_replace templates (Go Regexp.Expand)', () => {
   const groups = ['a-1', 'a', '1'];
   it('expands numbered groups, braces and $$', () => {
-    expect(expandTemplate('$1_$2', groups, NONE)).toBe('a_1');
+    expect(expandTemplate('${1}_$2', groups, NONE)).toBe('a_1');
+    // `_` belongs to the name: `$1_` refers to the missing group "1_".
+    expect(expandTemplate('$1_$2', groups, NONE)).toBe('1');
     expect(expandTemplate('${1}x', groups, NONE)).toBe('ax');
     expect(expandTemplate('cost: $$5', groups, NONE)).toBe('cost: $5');
   });
