@@ -1,8 +1,9 @@
 /** @jest-environment node */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../pkg-ts-backend/src/config/load';
 import { parseExpr } from '../../pkg-ts-backend/src/promql/parser';
+import { parseRuleFile } from '../../pkg-ts-backend/src/rules/file';
 import { parseVariableQuery } from '../variableQuery';
 import {
   BUILT_IN_DATASOURCES,
@@ -194,5 +195,14 @@ describe("flint's configuration for the stack", () => {
       expect.arrayContaining(['flint', 'node', 'demo', 'alertmanager'])
     );
     for (const file of config.ruleFiles) expect(existsSync(file)).toBe(true);
+  });
+
+  test("its rule file passes flint's rule checks, and records what the demo dashboard reads", () => {
+    const config = loadConfigFile(join(ROOT, 'provisioning/flint/flint.yml'));
+    const groups = config.ruleFiles.flatMap((file) => parseRuleFile(readFileSync(file, 'utf8'), file));
+    expect(groups.length).toBeGreaterThan(0);
+    const demo = readFileSync(join(ROOT, 'provisioning/dashboards/json/demo-app.json'), 'utf8');
+    expect(demo).toContain('job:request_processing_seconds:mean5m');
+    expect(readFileSync(config.ruleFiles[0], 'utf8')).toContain('record: job:request_processing_seconds:mean5m');
   });
 });
