@@ -171,6 +171,26 @@ async function buildFrontend({ watch }) {
       compiler.close(() => resolve());
     })
   );
+  checkModuleImports(moduleJs, await import('./webpack.config.mjs'));
+}
+
+/**
+ * module.js may only ask SystemJS for what Grafana provides: a second React or @grafana/data
+ * bundled by mistake, or an import Grafana cannot resolve, breaks the plugin only in Grafana.
+ */
+function checkModuleImports(moduleJs, { PROVIDED_BY_GRAFANA, GRAFANA_SUBPATH }) {
+  const head = readFileSync(moduleJs, 'utf8').slice(0, 4096);
+  const match = /^define\((\[[^\]]*\])/.exec(head);
+  if (!match) {
+    console.error('build-plugin: dist/module.js is not an AMD module');
+    process.exit(1);
+  }
+  const imports = JSON.parse(match[1]);
+  const unknown = imports.filter((name) => !PROVIDED_BY_GRAFANA.includes(name) && !GRAFANA_SUBPATH.test(name));
+  if (unknown.length > 0) {
+    console.error(`build-plugin: dist/module.js imports ${unknown.join(', ')}, which Grafana does not provide`);
+    process.exit(1);
+  }
 }
 
 const STEPS = {

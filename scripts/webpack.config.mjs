@@ -9,7 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pluginId = JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8')).id;
 
 /** What Grafana shares with plugins (as create-plugin lists it). */
-const PROVIDED_BY_GRAFANA = [
+export const PROVIDED_BY_GRAFANA = [
   'lodash',
   'jquery',
   'moment',
@@ -35,6 +35,9 @@ const PROVIDED_BY_GRAFANA = [
   '@grafana/data',
 ];
 
+/** Subpaths of the @grafana packages, and React's JSX runtime. */
+export const GRAFANA_SUBPATH = /^(@grafana\/(ui|runtime|data)(\/|$)|react\/jsx-(dev-)?runtime$)/;
+
 /** @param {{ production: boolean }} options */
 export function webpackConfig({ production }) {
   return {
@@ -50,7 +53,7 @@ export function webpackConfig({ production }) {
       ({ request }, callback) => {
         // Subpaths of the @grafana packages, and React's JSX runtime (Grafana 12.3 and later
         // provide it; hence grafanaDependency >=12.3.0 in plugin.json).
-        if (request && /^(@grafana\/(ui|runtime|data)(\/|$)|react\/jsx-(dev-)?runtime$)/.test(request)) {
+        if (request && GRAFANA_SUBPATH.test(request)) {
           return callback(undefined, request);
         }
         callback();
