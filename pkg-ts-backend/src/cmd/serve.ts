@@ -205,7 +205,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     tsdb: tsdbAdmin(tsdb),
     scrape,
     rules,
-    alertmanagers: { active: () => notifier.alertmanagers().active, dropped: () => notifier.alertmanagers().dropped },
+    alertmanagers: notifier,
     configYaml: () => current.redacted ?? current.original,
     externalLabels: () => current.global.externalLabels,
     flags: opts.flags,

@@ -9,6 +9,7 @@ import type { Labels } from '../model/labels';
 import type { Matcher } from '../model/matcher';
 import type { Appendable, Appender, Querier, Queryable, SeriesRef } from '../storage/interface';
 import { Logger, nopLogger } from '../util/log';
+import * as metrics from '../util/metrics';
 import { Block } from './block/block';
 import type { BlockMeta } from './block/files';
 import { isULID } from './block/ulid';
@@ -54,21 +55,28 @@ export function resolveOptions(opts: Partial<TSDBOptions> = {}): TSDBOptions {
 }
 
 class DBAppender implements Appender {
+  private staged = 0;
+
   constructor(
     private readonly inner: Appender,
-    private readonly afterCommit: () => void
+    private readonly afterCommit: (samples: number) => void
   ) {}
 
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
-    return this.inner.append(ref, labels, t, v);
+    const r = this.inner.append(ref, labels, t, v);
+    this.staged++;
+    return r;
   }
 
   async commit(): Promise<void> {
+    const n = this.staged;
+    this.staged = 0;
     await this.inner.commit();
-    this.afterCommit();
+    this.afterCommit(n);
   }
 
   rollback(): void {
+    this.staged = 0;
     this.inner.rollback();
   }
 }
@@ -130,7 +138,9 @@ export class TSDB implements Appendable, Queryable {
   }
 
   appender(): Appender {
-    return new DBAppender(this.head.appender(), () => {
+    return new DBAppender(this.head.appender(), (samples) => {
+      if (samples > 0) metrics.tsdbHeadSamplesAppendedTotal.inc({ type: 'float' }, samples);
+      metrics.tsdbHeadSeries.set(this.head.numSeries());
       if (this.headCompactable()) this.scheduleCompaction();
     });
   }
