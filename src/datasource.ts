@@ -10,6 +10,7 @@ import {
   type ScopedVars,
   type TimeRange,
   dateTime,
+  rangeUtil,
 } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 import { lastValueFrom, of, type Observable } from 'rxjs';
@@ -150,7 +151,7 @@ export class FlintDataSource extends DataSourceWithBackend<FlintQuery, FlintOpti
       timezone: 'utc',
       range,
       interval: this.scrapeInterval,
-      intervalMs: 15000,
+      intervalMs: rangeUtil.intervalToMs(this.scrapeInterval),
       scopedVars: {},
       startTime: Date.now(),
       targets: [{ refId: 'variable', expr, instant: true, range: false, format: 'time_series' }],
