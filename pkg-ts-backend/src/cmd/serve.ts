@@ -126,6 +126,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     timeoutMs: opts.queryTimeoutMs,
     maxConcurrency: opts.queryMaxConcurrency,
     enableExperimentalFunctions: opts.features.has('promql-experimental-functions'),
+    enableDelayedNameRemoval: opts.features.has('promql-delayed-name-removal'),
     defaultEvalIntervalMs: initial.global.evaluationIntervalMs,
     logger: logger.child({ component: 'query engine' }),
   });
