@@ -1,6 +1,7 @@
 import { formatLabels, labelsFromRecord } from '../../model/labels';
 import { MemoryStorage } from '../../storage/memory';
 import { Engine } from '../engine';
+import { formatFloatPlain } from './aggregate';
 
 async function queueDepths(): Promise<MemoryStorage> {
   const st = new MemoryStorage();
@@ -39,5 +40,11 @@ describe('count_values', () => {
       '{job="db", v="6"}': 1,
     });
     expect(await counts('count_values without (instance, v) ("v", q)')).toEqual({ '{job="api"}': 2, '{job="db"}': 2 });
+  });
+
+  it('formats values as Go does, negative zero included', () => {
+    expect(formatFloatPlain(-0)).toBe('-0');
+    expect(formatFloatPlain(0)).toBe('0');
+    expect(formatFloatPlain(-1.5e-7)).toBe('-0.00000015');
   });
 });

@@ -433,6 +433,8 @@ export function formatFloatPlain(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
+  // Go keeps the sign of zero (count_values of floor(-0.0) is "-0"); String(-0) does not.
+  if (Object.is(v, -0)) return '-0';
   const s = String(v);
   if (!s.includes('e')) return s;
   const [mant, expStr] = s.split('e');
