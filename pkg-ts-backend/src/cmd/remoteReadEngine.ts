@@ -2,45 +2,14 @@
 // read from every remote endpoint that wants them, and the query sees local and remote data
 // merged. A failing endpoint adds a warning; the query still answers from what is left.
 import type { EngineQueryOptions, QueryEngine } from '../api/types';
-import type { Matcher } from '../model/matcher';
 import { Engine, queryTimeRange } from '../promql/engine';
 import type { Expr } from '../promql/parser/ast';
-import { parseExpr } from '../promql/parser';
+import { parseExpr, vectorSelectors } from '../promql/parser';
 import type { QueryResult } from '../promql/value';
 import type { Queryable } from '../storage/interface';
 import { MemoryStorage } from '../storage/memory';
 import { mergeQueryables } from '../storage/merge';
 import type { RemoteReadClient } from '../storage/remote/read';
-
-function selectors(e: Expr, out: Matcher[][] = []): Matcher[][] {
-  switch (e.type) {
-    case 'VectorSelector':
-      out.push(e.matchers);
-      break;
-    case 'MatrixSelector':
-      out.push(e.vectorSelector.matchers);
-      break;
-    case 'SubqueryExpr':
-    case 'ParenExpr':
-    case 'UnaryExpr':
-      selectors(e.expr, out);
-      break;
-    case 'BinaryExpr':
-      selectors(e.lhs, out);
-      selectors(e.rhs, out);
-      break;
-    case 'AggregateExpr':
-      selectors(e.expr, out);
-      if (e.param) selectors(e.param, out);
-      break;
-    case 'Call':
-      for (const a of e.args) selectors(a, out);
-      break;
-    default:
-      break;
-  }
-  return out;
-}
 
 export class RemoteReadEngine implements QueryEngine {
   constructor(
@@ -60,7 +29,7 @@ export class RemoteReadEngine implements QueryEngine {
       return { q, warnings: [] };
     }
     const [mint, maxt] = queryTimeRange(expr, start, end, lookbackDeltaMs ?? this.engine.opts.lookbackDeltaMs, this.engine.opts.defaultEvalIntervalMs);
-    const sels = selectors(expr);
+    const sels = vectorSelectors(expr).map((vs) => vs.matchers);
     const remote = new MemoryStorage();
     const warnings: string[] = [];
     const localMin = this.localMinTime();

@@ -16,7 +16,7 @@ export type { SeriesDesc, SeriesDescValue } from './seriesDesc';
 export { goQuote } from './quote';
 export { astToJSON } from './json';
 export { documentedType } from './check';
-export { childExprs, walkExpr } from './walk';
+export { childExprs, vectorSelectors, walkExpr } from './walk';
 
 /**
  * The deepest expression tree accepted. Prometheus has no limit, but every consumer of the tree

@@ -1,5 +1,5 @@
 // Generic traversal of the AST, iterative so that very deep trees cannot overflow the stack.
-import type { Expr } from './ast';
+import type { Expr, VectorSelector } from './ast';
 
 /** The direct sub-expressions of `e`, in source order. */
 export function childExprs(e: Expr): Expr[] {
@@ -35,4 +35,13 @@ export function walkExpr(e: Expr, visit: (node: Expr, depth: number) => boolean 
     const kids = childExprs(node);
     for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], depth + 1]);
   }
+}
+
+/** Every vector selector in the expression, including those inside range selectors, in source order. */
+export function vectorSelectors(e: Expr): VectorSelector[] {
+  const out: VectorSelector[] = [];
+  walkExpr(e, (node) => {
+    if (node.type === 'VectorSelector') out.push(node);
+  });
+  return out;
 }

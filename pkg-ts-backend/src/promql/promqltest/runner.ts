@@ -5,7 +5,7 @@ import { compareLabels, getLabel, Labels, METRIC_NAME } from '../../model/labels
 import type { Appendable, Queryable } from '../../storage/interface';
 import type { Engine } from '../engine';
 import type { Expr } from '../parser/ast';
-import { formatExpr, parseExpr } from '../parser';
+import { formatExpr, parseExpr, vectorSelectors } from '../parser';
 import { QueryResult } from '../value';
 import { compareValue } from './compare';
 import { AnnotationExpectation, Command, EvalCommand, LoadCommand, parseScript } from './script';
@@ -136,39 +136,8 @@ async function load(state: RunState, cmd: LoadCommand): Promise<string | null> {
   }
 }
 
-function selectors(e: Expr, out: Expr[] = []): Expr[] {
-  switch (e.type) {
-    case 'VectorSelector':
-      out.push(e);
-      break;
-    case 'MatrixSelector':
-      out.push(e.vectorSelector);
-      break;
-    case 'SubqueryExpr':
-    case 'ParenExpr':
-    case 'UnaryExpr':
-      selectors(e.expr, out);
-      break;
-    case 'BinaryExpr':
-      selectors(e.lhs, out);
-      selectors(e.rhs, out);
-      break;
-    case 'AggregateExpr':
-      if (e.param) selectors(e.param, out);
-      selectors(e.expr, out);
-      break;
-    case 'Call':
-      for (const a of e.args) selectors(a, out);
-      break;
-    default:
-      break;
-  }
-  return out;
-}
-
 function readsHistograms(e: Expr, histogramSeries: Labels[]): boolean {
-  for (const s of selectors(e)) {
-    if (s.type !== 'VectorSelector') continue;
+  for (const s of vectorSelectors(e)) {
     for (const ls of histogramSeries) if (s.matchers.every((m) => m.matches(getLabel(ls, m.name)))) return true;
   }
   return false;
