@@ -1,17 +1,24 @@
 // Per-target memory between scrapes: the final label set and storage ref of each series keyed by
 // its text as exposed (so a repeated series costs no label parsing or relabeling), the series that
 // metric relabeling drops, and which series the last successful scrape produced (for staleness).
+// Targets expose their series in the same order every time, so the cache also remembers that order
+// and predicts each next series: a correct prediction is confirmed by comparing text in place,
+// without slicing a key out of the body or hashing it.
 import type { Labels } from '../model/labels';
 import type { SeriesRef } from '../storage/interface';
 import type { MetricMetadata } from '../textparse';
 
 export interface CacheEntry {
+  /** The series text as exposed, which the entry is keyed by. */
+  readonly key: string;
   ref: SeriesRef;
   readonly labels: Labels;
   /** Scrape iteration that last produced this series. */
   lastIter: number;
   /** Whether the series takes part in staleness (false for samples with explicit timestamps). */
   trackStaleness: boolean;
+  /** Index in the production order of the scrape that last produced it. */
+  pos: number;
 }
 
 /**
@@ -28,15 +35,52 @@ export class ScrapeCache {
   /** Entries added in the running scrape, forgotten again if it fails. */
   private readonly added: string[] = [];
   private metadataByFamily = new Map<string, MetricMetadata>();
+  /** Entries in the order the running scrape produced them. */
+  private order: CacheEntry[] = [];
+  /** The same for the last successful scrape: every entry in it is still in `series`. */
+  private lastOrder: CacheEntry[] = [];
+  private lastFormat = '';
+  private bodyFormat = '';
+  /** Index in `lastOrder` of the predicted next series; -1 while not predicting. */
+  private cursor = -1;
   iter = 0;
 
   startIteration(): void {
     this.iter++;
     this.added.length = 0;
+    this.order.length = 0;
+    this.bodyFormat = '';
+    this.cursor = -1;
   }
 
+  /** Starts predicting from the last successful scrape, whose keys only match a body of the same format. */
+  beginBody(format: string): void {
+    this.bodyFormat = format;
+    this.cursor = format === this.lastFormat ? 0 : -1;
+  }
+
+  /** The series expected next in the body, if any. */
+  predicted(): CacheEntry | undefined {
+    return this.cursor < 0 ? undefined : this.lastOrder[this.cursor];
+  }
+
+  /** The body had the predicted series: predict the one after it. */
+  confirmPrediction(): void {
+    this.cursor++;
+  }
+
+  /** Looks a series up by its text, resuming predictions after it when the last scrape had it. */
   get(key: string): CacheEntry | undefined {
-    return this.series.get(key);
+    const e = this.series.get(key);
+    if (e !== undefined && this.cursor >= 0 && this.lastOrder[e.pos] === e) this.cursor = e.pos + 1;
+    return e;
+  }
+
+  /** The running scrape appended a sample of this series. */
+  produced(e: CacheEntry): void {
+    e.lastIter = this.iter;
+    e.pos = this.order.length;
+    this.order.push(e);
   }
 
   isDropped(key: string): boolean {
@@ -52,9 +96,10 @@ export class ScrapeCache {
 
   add(key: string, ref: SeriesRef, labels: Labels, trackStaleness: boolean): CacheEntry {
     const k = detachString(key);
-    const e: CacheEntry = { ref, labels, lastIter: this.iter, trackStaleness };
+    const e: CacheEntry = { key: k, ref, labels, lastIter: this.iter, trackStaleness, pos: 0 };
     this.series.set(k, e);
     this.added.push(k);
+    this.produced(e);
     return e;
   }
 
@@ -78,6 +123,11 @@ export class ScrapeCache {
   commitIteration(): void {
     for (const [k, e] of this.series) if (e.lastIter !== this.iter) this.series.delete(k);
     for (const [k, it] of this.dropped) if (it !== this.iter) this.dropped.delete(k);
+    const last = this.lastOrder;
+    this.lastOrder = this.order;
+    this.order = last;
+    this.order.length = 0;
+    this.lastFormat = this.bodyFormat;
   }
 
   /**
@@ -87,6 +137,7 @@ export class ScrapeCache {
   failIteration(): void {
     for (const k of this.added) this.series.delete(k);
     this.added.length = 0;
+    this.order.length = 0;
     for (const e of this.series.values()) e.lastIter = -1;
   }
 

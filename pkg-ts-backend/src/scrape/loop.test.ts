@@ -328,6 +328,39 @@ describe('scrape loop', () => {
   });
 });
 
+describe('scrape cache predicting the series order', () => {
+  test('reordered, inserted, removed, dropped and repeated series keep their own labels and staleness', async () => {
+    const { loop, storage, client, instance } = makeLoop(
+      "    metric_relabel_configs:\n      - {source_labels: [__name__], regex: dropme, action: drop}\n"
+    );
+    const tl = `instance="${instance}", job="test"`;
+    const bodies: Array<[string, string]> = [
+      ['a{x="1"} 1\nb 2\ndropme 0\nc{y="2"} 3\n', TEXT],
+      ['c{y="2"} 13\na{x="1"} 11\nnew 5\ndropme 0\nb 12\n', TEXT],
+      ['a{x="1"} 21\nb 22\nb 99\nc{y="2"} 23\n', TEXT],
+      ['garbage\n', TEXT],
+      ['a{x="1"} 31\nb 32\nc{y="2"} 33\n# EOF\n', 'application/openmetrics-text; version=1.0.0'],
+      ['a{x="1"} 41\nb{z="1"} 42\nc{y="2"} 43\n', TEXT],
+    ];
+    const added: number[] = [];
+    for (const [body, type] of bodies) {
+      serve(body, type);
+      await sleep(2);
+      await loop.scrapeAndReport();
+      added.push(storage.last_(`scrape_series_added{${tl}}`) ?? -1);
+    }
+    const show = (series: string) => storage.values(series).map((v) => (isStaleNaN(v) ? 'stale' : v));
+    expect(show(`a{${tl}, x="1"}`)).toEqual([1, 11, 21, 'stale', 31, 41]);
+    expect(show(`b{${tl}}`)).toEqual([2, 12, 22, 'stale', 32, 'stale']);
+    expect(show(`b{${tl}, z="1"}`)).toEqual([42]);
+    expect(show(`c{${tl}, y="2"}`)).toEqual([3, 13, 23, 'stale', 33, 43]);
+    expect(show(`new{${tl}}`)).toEqual([5, 'stale']);
+    expect(show(`dropme{${tl}}`)).toEqual([]);
+    expect(added).toEqual([3, 1, 0, 0, 0, 1]);
+    client.close();
+  });
+});
+
 describe('goDuration', () => {
   test.each([
     [15000, '15s'],

@@ -24,7 +24,7 @@ import {
 import { createParser, Entry, MetricMetadata } from '../textparse';
 import type { Logger } from '../util/log';
 import * as metrics from '../util/metrics';
-import { ScrapeCache } from './cache';
+import { CacheEntry, ScrapeCache } from './cache';
 import { ScrapeClient, ScrapeError } from './client';
 import { ResolvedTarget, scrapeOffsetMs, TargetHealth } from './target';
 
@@ -209,7 +209,10 @@ export class ScrapeLoop {
     let outOfOrder = 0;
     let duplicates = 0;
     let outOfBounds = 0;
+    cache.beginBody(parser.format);
     for (;;) {
+      const predicted = cache.predicted();
+      parser.hintNextSeries(predicted === undefined ? '' : predicted.key);
       const entry = parser.next();
       if (entry === Entry.End) break;
       if (entry !== Entry.Series) {
@@ -228,8 +231,15 @@ export class ScrapeLoop {
           explicitTimestamp = true;
         }
       }
-      const key = parser.series();
-      const cached = cache.get(key);
+      let key = '';
+      let cached: CacheEntry | undefined;
+      if (predicted !== undefined && parser.seriesIsHint()) {
+        cached = predicted;
+        cache.confirmPrediction();
+      } else {
+        key = parser.series();
+        cached = cache.get(key);
+      }
       if (!cached && cache.isDropped(key)) continue;
       let labels: Labels;
       let ref: SeriesRef = 0;
@@ -275,8 +285,8 @@ export class ScrapeLoop {
       const trackStaleness = !explicitTimestamp || trackTimestampsStaleness;
       if (cached) {
         cached.ref = ref;
-        cached.lastIter = cache.iter;
         cached.trackStaleness = trackStaleness;
+        cache.produced(cached);
       } else {
         cache.add(key, ref, labels, trackStaleness);
         counts.seriesAdded++;

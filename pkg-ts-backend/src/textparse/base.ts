@@ -6,6 +6,7 @@ import {
   CH_BACKSLASH,
   CH_COMMA,
   CH_EQUAL,
+  CH_LBRACE,
   CH_LF,
   CH_QUOTE,
   CH_RBRACE,
@@ -15,6 +16,7 @@ import {
   formatOpenMetricsFloat,
   isLabelNameChar,
   isLabelNameStart,
+  isMetricNameChar,
   parseFloatToken,
   quote,
   unescapeLabelValue,
@@ -39,6 +41,10 @@ export abstract class TextParserBase implements ExpositionParser {
   protected seriesEnd = 0;
   /** [nameStart, nameEnd, (labelNameStart, labelNameEnd, valueStart, valueEnd)*]; -1 while unknown. */
   protected offsets: number[] = [];
+  /** Set when the series matched the hint unscanned: `offsets` are filled on first use. */
+  private offsetsPending = false;
+  private seriesHint = '';
+  private hintMatched = false;
   protected sampleValue = 0;
   protected sampleTimestamp = NaN;
   protected exemplarOffsets: number[] = [];
@@ -60,19 +66,74 @@ export abstract class TextParserBase implements ExpositionParser {
 
   abstract next(): EntryKind;
 
+  /**
+   * Scans the name and label set of a sample starting at `start` into `offsets`, leaving `pos` at
+   * the end of the series text; fails on malformed input.
+   */
+  protected abstract scanSeries(start: number): void;
+
+  /** Whether blanks may separate a metric name from its `{` (the text format allows them). */
+  protected abstract readonly blanksBeforeBrace: boolean;
+
   series(): string {
     return this.src.slice(this.entryStart, this.seriesEnd);
   }
 
+  hintNextSeries(series: string): void {
+    this.seriesHint = series;
+  }
+
+  seriesIsHint(): boolean {
+    return this.hintMatched;
+  }
+
+  /**
+   * Reads the series starting at `start`: when it is exactly the hint (text this parser format
+   * accepted before), scanning the same characters again would reach the same end, so the label
+   * set is left unscanned until an accessor needs it.
+   */
+  protected readSeries(start: number): void {
+    const hint = this.seriesHint;
+    this.hintMatched = hint !== '' && this.validUtf8 && this.startsWithSeries(hint, start);
+    if (this.hintMatched) {
+      this.pos = start + hint.length;
+      this.offsetsPending = true;
+    } else {
+      this.offsetsPending = false;
+      this.scanSeries(start);
+    }
+    this.seriesEnd = this.pos;
+  }
+
+  /** Whether the series at `start` is exactly `hint` (a label set, or a bare name not followed by one). */
+  private startsWithSeries(hint: string, start: number): boolean {
+    const src = this.src;
+    if (!src.startsWith(hint, start)) return false;
+    if (hint.charCodeAt(hint.length - 1) === CH_RBRACE) return true;
+    let i = start + hint.length;
+    if (isMetricNameChar(src.charCodeAt(i))) return false;
+    if (this.blanksBeforeBrace) i = blanksEnd(src, i);
+    return src.charCodeAt(i) !== CH_LBRACE;
+  }
+
+  protected ensureOffsets(): void {
+    if (!this.offsetsPending) return;
+    const pos = this.pos;
+    this.scanSeries(this.entryStart);
+    this.pos = pos;
+    this.offsetsPending = false;
+  }
+
   metricName(): string {
+    this.ensureOffsets();
     const o = this.offsets;
     return unescapeLabelValue(this.src, o[0], o[1]);
   }
 
   labels(): Labels {
+    const name = this.metricName();
     const src = this.src;
     const o = this.offsets;
-    const name = this.metricName();
     const out: Label[] = [{ name: METRIC_NAME, value: name }];
     const normalise = this.normalisedLabel(name);
     for (let i = 2; i < o.length; i += 4) {

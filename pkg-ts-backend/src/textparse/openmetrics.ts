@@ -43,6 +43,7 @@ export interface OpenMetricsOptions {
 
 export class OpenMetricsParser extends TextParserBase {
   readonly format = 'openmetrics' as const;
+  protected readonly blanksBeforeBrace = false;
   private done = false;
 
   constructor(
@@ -80,34 +81,39 @@ export class OpenMetricsParser extends TextParserBase {
         if (kind === undefined) return this.failAt('expected a valid start token', i);
         return this.readMetadata(kind, i + 7);
       }
-      const o = this.offsets;
-      o.length = 0;
-      if (c === CH_LBRACE) {
-        o.push(-1, -1);
-        this.pos = i + 1;
-        this.scanLabelSet(o, true, false);
-      } else if (isMetricNameStart(c)) {
-        let j = i + 1;
-        while (j < n && isMetricNameChar(src.charCodeAt(j))) j++;
-        o.push(i, j);
-        this.pos = j;
-        if (this.charAt(j) === CH_LBRACE) {
-          this.pos = j + 1;
-          this.scanLabelSet(o, true, false);
-        }
-      } else {
-        return this.failAt('expected a valid start token', i);
-      }
-      this.seriesEnd = this.pos;
-      if (o[0] === -1) this.fail(`metric name not set while parsing: ${quote(src.slice(i, this.pos))}`);
+      if (!isMetricNameStart(c) && c !== CH_LBRACE) return this.failAt('expected a valid start token', i);
+      this.readSeries(i);
       this.readSampleSuffix();
       if (this.options.skipCreatedSeries && this.isCreatedSample()) continue;
       return Entry.Series;
     }
   }
 
+  protected scanSeries(i: number): void {
+    const src = this.src;
+    const n = src.length;
+    const o = this.offsets;
+    o.length = 0;
+    if (src.charCodeAt(i) === CH_LBRACE) {
+      o.push(-1, -1);
+      this.pos = i + 1;
+      this.scanLabelSet(o, true, false);
+    } else {
+      let j = i + 1;
+      while (j < n && isMetricNameChar(src.charCodeAt(j))) j++;
+      o.push(i, j);
+      this.pos = j;
+      if (this.charAt(j) === CH_LBRACE) {
+        this.pos = j + 1;
+        this.scanLabelSet(o, true, false);
+      }
+    }
+    if (o[0] === -1) this.fail(`metric name not set while parsing: ${quote(src.slice(i, this.pos))}`);
+  }
+
   private isCreatedSample(): boolean {
     if (!CREATED_FAMILIES.has(this.familyType)) return false;
+    this.ensureOffsets();
     const start = this.offsets[0];
     const family = this.familyName;
     return (

@@ -32,6 +32,7 @@ function isBlank(c: number): boolean {
 
 export class PromTextParser extends TextParserBase {
   readonly format = 'prometheus-text' as const;
+  protected readonly blanksBeforeBrace = true;
 
   next(): EntryKind {
     const src = this.src;
@@ -48,32 +49,36 @@ export class PromTextParser extends TextParserBase {
         continue;
       }
       if (c === CH_HASH) return this.readHashLine();
-      const o = this.offsets;
-      o.length = 0;
-      if (c === CH_LBRACE) {
-        o.push(-1, -1);
-        this.pos = i + 1;
-        this.scanLabelSet(o, false, false);
-      } else if (isMetricNameStart(c)) {
-        let j = i + 1;
-        while (j < n && isMetricNameChar(src.charCodeAt(j))) j++;
-        o.push(i, j);
-        this.pos = j;
-        this.skipBlanks();
-        if (this.charAt(this.pos) === CH_LBRACE) {
-          this.pos++;
-          this.scanLabelSet(o, false, false);
-        } else {
-          this.pos = j;
-        }
-      } else {
-        return this.failAt('expected a valid start token', i);
-      }
-      this.seriesEnd = this.pos;
-      if (o[0] === -1) this.fail(`metric name not set while parsing: ${quote(src.slice(i, this.pos))}`);
+      if (!isMetricNameStart(c) && c !== CH_LBRACE) return this.failAt('expected a valid start token', i);
+      this.readSeries(i);
       this.readSampleSuffix();
       return Entry.Series;
     }
+  }
+
+  protected scanSeries(i: number): void {
+    const src = this.src;
+    const n = src.length;
+    const o = this.offsets;
+    o.length = 0;
+    if (src.charCodeAt(i) === CH_LBRACE) {
+      o.push(-1, -1);
+      this.pos = i + 1;
+      this.scanLabelSet(o, false, false);
+    } else {
+      let j = i + 1;
+      while (j < n && isMetricNameChar(src.charCodeAt(j))) j++;
+      o.push(i, j);
+      this.pos = j;
+      this.skipBlanks();
+      if (this.charAt(this.pos) === CH_LBRACE) {
+        this.pos++;
+        this.scanLabelSet(o, false, false);
+      } else {
+        this.pos = j;
+      }
+    }
+    if (o[0] === -1) this.fail(`metric name not set while parsing: ${quote(src.slice(i, this.pos))}`);
   }
 
   private readSampleSuffix(): void {

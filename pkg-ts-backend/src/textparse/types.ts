@@ -42,6 +42,14 @@ export interface ExpositionParser {
   next(): EntryKind;
   /** The sample's series exactly as written (name and label set): a cache key, not a label set. */
   series(): string;
+  /**
+   * Offers the series text the caller expects next. It must be a `series()` this parser's format
+   * returned before (from any body). When the next sample's series is exactly that text, the
+   * parser skips scanning its label set and `seriesIsHint()` is true. An empty hint offers none.
+   */
+  hintNextSeries(series: string): void;
+  /** Whether the current sample's series is exactly the hint given before `next()`. */
+  seriesIsHint(): boolean;
   /** The sample's label set, sorted, unescaped, `le`/`quantile` values normalised as Prometheus 3 does. */
   labels(): Labels;
   /** The metric name of the current sample. */
