@@ -146,7 +146,9 @@ async function buildFrontend({ watch }) {
     statSync(join(root, 'package-lock.json')).mtimeMs,
     statSync(join(root, 'scripts', 'webpack.config.mjs')).mtimeMs,
   ];
-  if (!watch && existsSync(moduleJs) && statSync(moduleJs).mtimeMs > Math.max(...inputs)) return;
+  // A development build (npm run dev) starts with webpack's eval banner, not define(.
+  const isProductionBuild = () => readFileSync(moduleJs, 'utf8').slice(0, 7) === 'define(';
+  if (!watch && existsSync(moduleJs) && statSync(moduleJs).mtimeMs > Math.max(...inputs) && isProductionBuild()) return;
   const { default: webpack } = await import('webpack');
   const { webpackConfig } = await import('./webpack.config.mjs');
   const compiler = webpack(webpackConfig({ production: !watch }));
