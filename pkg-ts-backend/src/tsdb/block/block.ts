@@ -130,7 +130,12 @@ export class Block implements ChunkSeriesSource {
       // Descriptors stay valid after unlink on POSIX: open them all so open queriers can finish.
       for (const name of fs.readdirSync(path.join(this.dir, 'chunks'))) this.fd(Number(name));
     }
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    // Renamed first: a crash during the removal then leaves a `.tmp` directory, which the next
+    // start deletes, instead of a block directory with some of its files gone.
+    const doomed = `${this.dir}.tmp`;
+    fs.rmSync(doomed, { recursive: true, force: true });
+    fs.renameSync(this.dir, doomed);
+    fs.rmSync(doomed, { recursive: true, force: true });
   }
 
   close(): void {
