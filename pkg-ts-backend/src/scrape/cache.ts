@@ -23,10 +23,12 @@ export interface CacheEntry {
 
 /**
  * Copies a key out of the body it was sliced from: V8 substrings keep their parent alive, and a
- * cache entry outliving a multi-megabyte body would pin it in memory.
+ * cache entry outliving a multi-megabyte body would pin it in memory. The copy is made through
+ * bytes so that it is a flat string: comparing the body against a sliced or concatenated string
+ * (as the series prediction does for every sample) goes through V8's slow path.
  */
 function detachString(s: string): string {
-  return (' ' + s).slice(1);
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 export class ScrapeCache {
