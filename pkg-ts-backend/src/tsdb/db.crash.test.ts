@@ -31,6 +31,13 @@ function compileChild(outDir: string): string {
     }
   };
   for (const folder of ['model', 'storage', 'util', 'tsdb']) walk(folder);
+  // util/metrics reads the build version.
+  const version = transformSync(fs.readFileSync(path.join(SRC, 'version.ts'), 'utf8'), {
+    filename: 'version.ts',
+    jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
+    module: { type: 'commonjs' },
+  });
+  fs.writeFileSync(path.join(outDir, 'version.js'), version.code);
   return path.join(outDir, 'tsdb', 'testing', 'crashChild.js');
 }
 

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Labels, labelsFromRecord } from '../model/labels';
 import { Matcher } from '../model/matcher';
-import { float64Bits, STALE_NAN } from '../model/value';
+import { float64Bits, isStaleNaN, STALE_NAN } from '../model/value';
 import { StorageError } from '../storage/interface';
 import { TSDB, TSDBOptions } from './db';
 
@@ -20,8 +20,12 @@ const SERIES: Labels[] = [0, 1, 2, 3, 4].map((i) =>
   labelsFromRecord({ __name__: i % 2 ? 'odd' : 'even', i: String(i), ...(i === 4 ? { extra: 'x' } : {}) })
 );
 
+/**
+ * A value's bits as stored. V8 quiets the signalling stale NaN on arithmetic, so the TSDB also
+ * reads the quieted pattern 0x7ff8000000000002 as a stale marker and stores the exact marker.
+ */
 function bits(v: number): string {
-  const [hi, lo] = float64Bits(v);
+  const [hi, lo] = float64Bits(isStaleNaN(v) ? STALE_NAN : v);
   return `${hi}:${lo}`;
 }
 
