@@ -45,6 +45,9 @@ export class ScrapeCache {
   private bodyFormat = '';
   /** Index in `lastOrder` of the predicted next series; -1 while not predicting. */
   private cursor = -1;
+  /** Distinct series and dropped series the running scrape saw: when all were, nothing vanished. */
+  private producedCount = 0;
+  private droppedSeenCount = 0;
   iter = 0;
 
   startIteration(): void {
@@ -53,6 +56,8 @@ export class ScrapeCache {
     this.order.length = 0;
     this.bodyFormat = '';
     this.cursor = -1;
+    this.producedCount = 0;
+    this.droppedSeenCount = 0;
   }
 
   /** Starts predicting from the last successful scrape, whose keys only match a body of the same format. */
@@ -80,6 +85,7 @@ export class ScrapeCache {
 
   /** The running scrape appended a sample of this series. */
   produced(e: CacheEntry): void {
+    if (e.lastIter !== this.iter) this.producedCount++;
     e.lastIter = this.iter;
     e.pos = this.order.length;
     this.order.push(e);
@@ -88,17 +94,19 @@ export class ScrapeCache {
   isDropped(key: string): boolean {
     const it = this.dropped.get(key);
     if (it === undefined) return false;
+    if (it !== this.iter) this.droppedSeenCount++;
     this.dropped.set(key, this.iter);
     return true;
   }
 
   addDropped(key: string): void {
     this.dropped.set(detachString(key), this.iter);
+    this.droppedSeenCount++;
   }
 
   add(key: string, ref: SeriesRef, labels: Labels, trackStaleness: boolean): CacheEntry {
     const k = detachString(key);
-    const e: CacheEntry = { key: k, ref, labels, lastIter: this.iter, trackStaleness, pos: 0 };
+    const e: CacheEntry = { key: k, ref, labels, lastIter: -1, trackStaleness, pos: 0 };
     this.series.set(k, e);
     this.added.push(k);
     this.produced(e);
@@ -107,6 +115,7 @@ export class ScrapeCache {
 
   /** Series the previous successful scrape produced but this one did not: they get stale markers. */
   *vanished(): IterableIterator<CacheEntry> {
+    if (this.producedCount === this.series.size) return;
     for (const e of this.series.values()) if (e.lastIter === this.iter - 1 && e.trackStaleness) yield e;
   }
 
@@ -123,8 +132,10 @@ export class ScrapeCache {
 
   /** After a successful scrape: forget what it did not produce. */
   commitIteration(): void {
-    for (const [k, e] of this.series) if (e.lastIter !== this.iter) this.series.delete(k);
-    for (const [k, it] of this.dropped) if (it !== this.iter) this.dropped.delete(k);
+    if (this.producedCount !== this.series.size)
+      for (const [k, e] of this.series) if (e.lastIter !== this.iter) this.series.delete(k);
+    if (this.droppedSeenCount !== this.dropped.size)
+      for (const [k, it] of this.dropped) if (it !== this.iter) this.dropped.delete(k);
     const last = this.lastOrder;
     this.lastOrder = this.order;
     this.order = last;
