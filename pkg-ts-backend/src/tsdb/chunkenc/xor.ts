@@ -171,8 +171,10 @@ export class XorChunkIterator implements SampleIterator {
   private tDelta = 0;
   private leading = 0;
   private trailing = 0;
-  private readonly val = new Float64Array(1);
-  private readonly valBits = new Uint32Array(this.val.buffer);
+  // The value's bits as two 32-bit halves: v() assembles them in the shared scratch array, so
+  // an iterator (one per chunk read) allocates no typed arrays of its own.
+  private hi = 0;
+  private lo = 0;
 
   constructor(buf: Uint8Array, count?: number) {
     this.total = count ?? chunkSampleCount(buf);
@@ -182,11 +184,10 @@ export class XorChunkIterator implements SampleIterator {
   next(): boolean {
     if (this.read >= this.total) return false;
     const r = this.r;
-    const bits = this.valBits;
     if (this.read === 0) {
       this.tCur = r.readVarint();
-      bits[HI] = r.readBits(32);
-      bits[LO] = r.readBits(32);
+      this.hi = r.readBits(32);
+      this.lo = r.readBits(32);
     } else if (this.read === 1) {
       this.tDelta = r.readVarint();
       this.tCur += this.tDelta;
@@ -235,9 +236,8 @@ export class XorChunkIterator implements SampleIterator {
       const end = top < 31 ? top : 31;
       xLo = r.readBits(end - from + 1) << from;
     }
-    const bits = this.valBits;
-    bits[HI] ^= xHi;
-    bits[LO] ^= xLo;
+    this.hi = (this.hi ^ xHi) >>> 0;
+    this.lo = (this.lo ^ xLo) >>> 0;
   }
 
   seek(t: number): boolean {
@@ -251,6 +251,8 @@ export class XorChunkIterator implements SampleIterator {
   }
 
   v(): number {
-    return this.val[0];
+    scratchU32[HI] = this.hi;
+    scratchU32[LO] = this.lo;
+    return scratchF64[0];
   }
 }
