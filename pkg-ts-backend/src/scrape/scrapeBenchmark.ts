@@ -1,33 +1,41 @@
-// Scrape-path benchmark: `node dist/scrape/scrapeBenchmark.js [--series N] [--scrapes K]`.
+// Scrape-path benchmark: `node dist/scrape/scrapeBenchmark.js [--series N] [--scrapes K] [--tsdb]`.
 // Serves a synthetic exposition from 127.0.0.1 and runs full scrapes (HTTP, parse, cache,
-// relabel, limits, append into a counting appender), reporting CPU seconds per million samples.
+// relabel, limits, append into a counting appender, or with --tsdb into a TSDB in a temporary
+// directory: head, chunks and WAL included), reporting CPU seconds per million samples.
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseConfig } from '../config/load';
 import { labelsFromRecord } from '../model/labels';
 import type { Appendable, Appender } from '../storage/interface';
 import { syntheticExposition } from '../textparse/parseBenchmark';
+import { TSDB } from '../tsdb/db';
 import { createLogger } from '../util/log';
 import { acceptHeader, ScrapeClient } from './client';
 import { ScrapeLoop } from './loop';
 import { populateTarget } from './target';
 
-/** Counts appends and drops them: the benchmark measures the scrape path, not a storage engine. */
+/** Counts committed appends; without an inner storage it drops them, to measure the scrape path alone. */
 class CountingAppendable implements Appendable {
   appended = 0;
+  constructor(private readonly inner?: Appendable) {}
   appender(): Appender {
     let staged = 0;
+    const inner = this.inner?.appender();
     return {
-      append: (ref) => {
+      append: (ref, labels, t, v) => {
         staged++;
-        return ref || staged;
+        return inner ? inner.append(ref, labels, t, v) : ref || staged;
       },
-      commit: () => {
+      commit: async () => {
+        await inner?.commit();
         this.appended += staged;
         staged = 0;
-        return Promise.resolve();
       },
       rollback: () => {
+        inner?.rollback();
         staged = 0;
       },
     };
@@ -40,7 +48,7 @@ export interface ScrapeBenchResult {
   firstScrapeCpuSeconds: number;
 }
 
-export async function benchmarkScrapes(series: number, scrapes: number): Promise<ScrapeBenchResult> {
+export async function benchmarkScrapes(series: number, scrapes: number, tsdb = false): Promise<ScrapeBenchResult> {
   const body = Buffer.from(syntheticExposition(series).text);
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
@@ -60,7 +68,9 @@ export async function benchmarkScrapes(series: number, scrapes: number): Promise
     cfg.enableCompression,
     cfg.bodySizeLimit
   );
-  const storage = new CountingAppendable();
+  const dir = tsdb ? fs.mkdtempSync(path.join(os.tmpdir(), 'flint-scrape-bench-')) : '';
+  const db = tsdb ? await TSDB.open(dir, { retentionTimeMs: 0 }) : undefined;
+  const storage = new CountingAppendable(db);
   const loop = new ScrapeLoop(
     r.target,
     storage,
@@ -100,6 +110,10 @@ export async function benchmarkScrapes(series: number, scrapes: number): Promise
     client.close();
     server.closeAllConnections();
     await new Promise((res) => server.close(res));
+    if (db) {
+      await db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
@@ -111,7 +125,7 @@ function argValue(name: string, fallback: number): number {
 if (require.main === module) {
   const series = argValue('--series', 100_000);
   const scrapes = argValue('--scrapes', 10);
-  benchmarkScrapes(series, scrapes).then(
+  benchmarkScrapes(series, scrapes, process.argv.includes('--tsdb')).then(
     (r) => {
       process.stdout.write(`samples per scrape: ${r.samplesPerScrape}\n`);
       process.stdout.write(`first scrape (all series new): ${r.firstScrapeCpuSeconds.toFixed(3)} CPU s\n`);
