@@ -1,6 +1,6 @@
 // The expression browser: a PromQL editor (CodeMirror + codemirror-promql, completing from
 // flint's own API), a table tab (instant query) and a graph tab (range query, uPlot).
-import { autocompletion, closeBrackets } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeCompletion } from '@codemirror/autocomplete';
 import { history as editHistory, historyKeymap, defaultKeymap } from '@codemirror/commands';
 import { syntaxHighlighting, defaultHighlightStyle, bracketMatching } from '@codemirror/language';
 import { lintGutter } from '@codemirror/lint';
@@ -81,6 +81,8 @@ let inflight: AbortController | undefined;
 async function run(): Promise<void> {
   const expr = view.state.doc.toString().trim();
   if (!expr) return;
+  // A completion list left open would cover the tabs and the result.
+  closeCompletion(view);
   inflight?.abort();
   inflight = new AbortController();
   const end = endInput.value ? Date.parse(endInput.value) / 1000 : Date.now() / 1000;
