@@ -27,8 +27,9 @@ function ctz64(hi: number, lo: number): number {
   return lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
 }
 
+/** Whether v fits the signed field of `bits` (at most DOD_BITS' 20) bits. */
 function fitsSigned(v: number, bits: number): boolean {
-  const half = 2 ** (bits - 1);
+  const half = 1 << (bits - 1);
   return v >= -(half - 1) && v <= half;
 }
 
