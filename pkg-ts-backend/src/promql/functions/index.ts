@@ -13,7 +13,7 @@ import { formatFloatPlain } from '../eval/aggregate';
 import { Bucket, bucketFraction, bucketQuantile, parseBound } from './histogram';
 import { expandTemplate, namedGroupIndexes, naturalLess } from './labelFunctions';
 import { DATE_FUNCTIONS, ELEMENT_FUNCTIONS } from './math';
-import { extrapolatedRate, KEEPS_NAME, RANGE_FUNCTIONS, Window } from './overTime';
+import { extrapolatedRate, findResets, KEEPS_NAME, RANGE_FUNCTIONS, Window } from './overTime';
 
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
@@ -282,10 +282,19 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
   const n = steps.n;
   let ends: Float64Array = new Float64Array(0);
   let range = 0;
+  let resetBuf: Int32Array = new Int32Array(16);
   const visit = (ser: RawSeries): void => {
     const { ts, length } = ser;
     w.ts = ts;
     w.vs = ser.vs;
+    let resets: Int32Array | null = null;
+    let resetCount = 0;
+    if ((rateKind === 0 || rateKind === 1) && n > 1) {
+      // Overlapping windows would rescan the same samples for resets: find them once.
+      const found = findResets(ser.vs, length, resetBuf);
+      resetBuf = resets = found.resets;
+      resetCount = found.count;
+    }
     let vals: Float64Array | null = null;
     let has: Uint8Array | null = null;
     let produced = false;
@@ -301,7 +310,22 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
       if (to === from) continue;
       if (rateKind >= 0) {
         if (!vals || !has) ({ vals, has } = newStepSeries(ser.metric, false, n));
-        if (extrapolatedRate(ts, ser.vs, from, to, start, end, rateKind < 2, rateKind === 0, vals, i)) {
+        if (
+          extrapolatedRate(
+            ts,
+            ser.vs,
+            from,
+            to,
+            start,
+            end,
+            rateKind < 2,
+            rateKind === 0,
+            vals,
+            i,
+            resets,
+            resetCount
+          )
+        ) {
           has[i] = 1;
           produced = true;
         }

@@ -20,9 +20,31 @@ export interface Window {
 export type RangeFunction = (w: Window) => number | null;
 
 /**
+ * The indices i (ascending) where vs[i] < vs[i - 1]: counter resets. Written into `into` when it
+ * is large enough, else into a new array; the first `count` entries of the result are valid.
+ */
+export function findResets(vs: Float64Array, length: number, into: Int32Array): { resets: Int32Array; count: number } {
+  let resets = into;
+  let count = 0;
+  for (let i = 1; i < length; i++) {
+    if (vs[i] < vs[i - 1]) {
+      if (count === resets.length) {
+        const grown = new Int32Array(Math.max(16, count * 2));
+        grown.set(resets);
+        resets = grown;
+      }
+      resets[count++] = i;
+    }
+  }
+  return { resets, count };
+}
+
+/**
  * rate/increase/delta over samples [from, to) of the window (rangeStart, rangeEnd]: the change,
  * corrected for counter resets, extrapolated towards the window edges (not beyond where a
  * counter would reach zero). Takes plain arguments: it is the hottest loop of most queries.
+ * With `resets` (findResets over the same samples, `resetCount` entries) a counter's resets are
+ * looked up instead of rescanning every window: the same additions in the same order.
  */
 export function extrapolatedRate(
   ts: Float64Array,
@@ -34,7 +56,9 @@ export function extrapolatedRate(
   isCounter: boolean,
   isRate: boolean,
   out: Float64Array,
-  outIndex: number
+  outIndex: number,
+  resets: Int32Array | null = null,
+  resetCount = 0
 ): boolean {
   const n = to - from;
   if (n < 2) return false;
@@ -42,7 +66,17 @@ export function extrapolatedRate(
   const lastT = ts[to - 1];
   const firstV = vs[from];
   let result = vs[to - 1] - firstV;
-  if (isCounter) {
+  if (isCounter && resets !== null) {
+    // First reset after `from`.
+    let lo = 0;
+    let hi = resetCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (resets[mid] <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < resetCount && resets[k] < to; k++) result += vs[resets[k] - 1];
+  } else if (isCounter) {
     let prev = firstV;
     for (let i = from + 1; i < to; i++) {
       const v = vs[i];
