@@ -171,6 +171,9 @@ export class Engine {
         const steps = makeSteps(start, end, step);
         const v = await ev.eval(expr, steps);
         const value = step === 0 ? instantResult(v, start) : rangeResult(v, steps.times);
+        // Evaluation checks the deadline between steps; one that ran past it in its last stretch
+        // still answers with the timeout, never with a late success.
+        guard.check();
         return { value, warnings: [...annotations.warnings], infos: [...annotations.infos] };
       } finally {
         querier.close();
