@@ -7,6 +7,7 @@ import { nopLogger } from '../../util/log';
 import { snappyDecode } from './codec';
 import { decodeWriteRequest, PbWriteRequest } from './prompb';
 import { QueueManager } from './queue';
+import { remoteStorageSamplesPending, remoteStorageSamplesRetriedTotal, remoteStorageSamplesTotal } from '../../util/metrics';
 
 function config(over: Partial<RemoteWriteConfig['queueConfig']> = {}, cfg: Partial<RemoteWriteConfig> = {}): RemoteWriteConfig {
   return {
@@ -66,6 +67,25 @@ describe('QueueManager', () => {
       { name: 'job', value: 'x' },
     ]);
     expect(got.length).toBeGreaterThanOrEqual(3);
+    await qm.stop();
+  });
+
+  it('counts sent, retried and pending samples in flint_remote_storage_*', async () => {
+    const labels = { remote_name: 'metrics-test', url: 'http://127.0.0.1:1/api/v1/write' };
+    const value = async (m: { get(): Promise<{ values: { labels: Record<string, string | number>; value: number }[] }> }) =>
+      (await m.get()).values.find((v) => v.labels.remote_name === labels.remote_name)?.value ?? 0;
+    const statuses = [503, 204];
+    const qm = new QueueManager({
+      cfg: config({ maxSamplesPerSend: 3 }, { name: labels.remote_name }),
+      externalLabels: [],
+      logger: nopLogger,
+      send: async () => ({ status: statuses.shift() ?? 204, message: '' }),
+    });
+    for (let i = 0; i < 3; i++) qm.append(labelsFromRecord({ __name__: 'm' }), i, i);
+    await until(() => qm.getStats().samplesSent === 3);
+    expect(await value(remoteStorageSamplesTotal)).toBe(3);
+    expect(await value(remoteStorageSamplesRetriedTotal)).toBe(3);
+    expect(await value(remoteStorageSamplesPending)).toBe(0);
     await qm.stop();
   });
 

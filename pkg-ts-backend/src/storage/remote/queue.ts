@@ -7,6 +7,7 @@ import type { RemoteWriteConfig } from '../../config/types';
 import { Labels, labelsKey, withLabel } from '../../model/labels';
 import { relabel } from '../../relabel/relabel';
 import { HttpClient } from '../../util/httpclient';
+import * as metrics from '../../util/metrics';
 import type { Logger } from '../../util/log';
 import { VERSION } from '../../version';
 import { snappyEncode } from './codec';
@@ -98,9 +99,12 @@ export class QueueManager {
   private readonly stats: QueueStats;
   private readonly send: (body: Uint8Array) => Promise<{ status: number; message: string }>;
   private stopped = false;
+  /** Labels of this queue's flint_remote_storage_* series. */
+  private readonly metricLabels: { remote_name: string; url: string };
 
   constructor(private readonly opts: QueueManagerOptions) {
     this.cfg = opts.cfg;
+    this.metricLabels = { remote_name: opts.cfg.name, url: opts.cfg.url };
     this.log = opts.logger.child({ component: 'remote', remote_name: opts.cfg.name, url: opts.cfg.url });
     const n = Math.max(1, Math.min(opts.cfg.queueConfig.maxShards, Math.max(opts.cfg.queueConfig.minShards, 4)));
     this.shards = Array.from({ length: n }, () => new Shard(this));
@@ -164,6 +168,7 @@ export class QueueManager {
       return false;
     }
     this.stats.samplesPending++;
+    metrics.remoteStorageSamplesPending.inc(this.metricLabels);
     shard.push({ labels: out, key: outKey, t, v });
     return true;
   }
@@ -217,20 +222,24 @@ export class QueueManager {
       }
       if (outcome === 'ok') {
         this.stats.samplesSent += batch.length;
+        metrics.remoteStorageSamplesTotal.inc(this.metricLabels, batch.length);
         if (maxT > this.stats.highestSentTimestamp) this.stats.highestSentTimestamp = maxT;
         break;
       }
       if (outcome === 'drop' || this.stopped) {
         this.stats.samplesFailed += batch.length;
+        metrics.remoteStorageSamplesFailedTotal.inc(this.metricLabels, batch.length);
         this.log.error('non-recoverable error sending samples', { count: batch.length, err: detail });
         break;
       }
       this.stats.samplesRetried += batch.length;
+      metrics.remoteStorageSamplesRetriedTotal.inc(this.metricLabels, batch.length);
       this.log.warn('failed to send batch, retrying', { count: batch.length, err: detail, backoff_ms: backoff });
       await new Promise((r) => setTimeout(r, backoff));
       backoff = Math.min(backoff * 2, q.maxBackoffMs);
     }
     this.stats.samplesPending -= batch.length;
+    metrics.remoteStorageSamplesPending.dec(this.metricLabels, batch.length);
     this.opts.onBatchDone?.(batch.length);
   }
 
