@@ -5,6 +5,8 @@ import type { Labels } from '../model/labels';
 import type { Matcher } from '../model/matcher';
 import type { Expr } from '../promql/parser/ast';
 import type { QueryResult } from '../promql/value';
+import type { AlertStatus, RuleGroupStatus } from '../rules/status';
+import type { DroppedTargetInfo as DroppedTarget, TargetInfo as ActiveTarget } from '../scrape/pool';
 import type { Queryable } from '../storage/interface';
 import type { Logger } from '../util/log';
 
@@ -18,7 +20,14 @@ export interface EngineQueryOptions {
 /** Evaluates PromQL; throws QueryError (promql/value.ts) with bad_data for parse errors. */
 export interface QueryEngine {
   instantQuery(q: Queryable, query: string, ts: number, opts?: EngineQueryOptions): Promise<QueryResult>;
-  rangeQuery(q: Queryable, query: string, start: number, end: number, step: number, opts?: EngineQueryOptions): Promise<QueryResult>;
+  rangeQuery(
+    q: Queryable,
+    query: string,
+    start: number,
+    end: number,
+    step: number,
+    opts?: EngineQueryOptions
+  ): Promise<QueryResult>;
 }
 
 /** The parts of the PromQL parser the API uses directly; each throws on invalid input. */
@@ -67,29 +76,9 @@ export interface TsdbAdmin {
   snapshot(dir: string, withHead: boolean): Promise<void>;
 }
 
-export type TargetHealth = 'up' | 'down' | 'unknown';
-
-export interface ActiveTarget {
-  discoveredLabels: Labels;
-  labels: Labels;
-  scrapePool: string;
-  scrapeUrl: string;
-  globalUrl: string;
-  lastError: string;
-  /** ms since epoch; 0 when never scraped. */
-  lastScrape: number;
-  /** Seconds. */
-  lastScrapeDuration: number;
-  health: TargetHealth;
-  /** Prometheus durations (`15s`). */
-  scrapeInterval: string;
-  scrapeTimeout: string;
-}
-
-export interface DroppedTarget {
-  discoveredLabels: Labels;
-  scrapePool: string;
-}
+// The scrape manager's own target shapes are what the API serves.
+export type { TargetHealth } from '../scrape/target';
+export type { TargetInfo as ActiveTarget, DroppedTargetInfo as DroppedTarget } from '../scrape/pool';
 
 export interface MetricMetadata {
   metric: string;
@@ -112,57 +101,14 @@ export interface ScrapeView {
   pools(): string[];
 }
 
-/** An active alert as /api/v1/alerts and /api/v1/rules list it (times RFC 3339, value in Go's %e form). */
-export interface AlertStatus {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  state: string;
-  activeAt?: string;
-  keepFiringSince?: string;
-  value: string;
-}
-
-export interface AlertingRuleStatus {
-  state: string;
-  name: string;
-  query: string;
-  /** Seconds. */
-  duration: number;
-  keepFiringFor: number;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  alerts: AlertStatus[];
-  health: string;
-  lastError?: string;
-  evaluationTime: number;
-  lastEvaluation: string;
-  type: 'alerting';
-}
-
-export interface RecordingRuleStatus {
-  name: string;
-  query: string;
-  labels?: Record<string, string>;
-  health: string;
-  lastError?: string;
-  evaluationTime: number;
-  lastEvaluation: string;
-  type: 'recording';
-}
-
-export type RuleStatus = AlertingRuleStatus | RecordingRuleStatus;
-
-/** A rule group in the JSON shape of /api/v1/rules; the rule manager builds it, the API filters it. */
-export interface RuleGroupStatus {
-  name: string;
-  file: string;
-  rules: RuleStatus[];
-  /** Seconds. */
-  interval: number;
-  limit: number;
-  evaluationTime: number;
-  lastEvaluation: string;
-}
+// The rule manager builds the JSON shapes of /api/v1/rules and /api/v1/alerts; the API filters them.
+export type {
+  AlertStatus,
+  AlertingRuleStatus,
+  RecordingRuleStatus,
+  RuleStatus,
+  RuleGroupStatus,
+} from '../rules/status';
 
 export interface RulesView {
   /** Groups sorted by file, then name. */
