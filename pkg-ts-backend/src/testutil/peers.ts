@@ -69,3 +69,13 @@ export function startPeer(cmd: string, args: string[], cwd?: string): Peer {
       }),
   };
 }
+
+/** Serves a fixed text-format exposition on 127.0.0.1; resolves to the server and its host:port. */
+export async function startTextTarget(body: string): Promise<{ server: http.Server; address: string }> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { server, address: `127.0.0.1:${(server.address() as AddressInfo).port}` };
+}

@@ -2,10 +2,18 @@
 // each side holds the other's series with the same values.
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { FLINT_BIN, freePort, instantQuery, Peer, PROMETHEUS_BIN, startPeer, waitFor } from '../../testutil/peers';
+import {
+  FLINT_BIN,
+  freePort,
+  instantQuery,
+  Peer,
+  PROMETHEUS_BIN,
+  startPeer,
+  startTextTarget,
+  waitFor,
+} from '../../testutil/peers';
 
 (fs.existsSync(PROMETHEUS_BIN) ? describe : describe.skip)('remote write between flint and Prometheus 2.42', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-rw-interop-'));
@@ -16,12 +24,10 @@ import { FLINT_BIN, freePort, instantQuery, Peer, PROMETHEUS_BIN, startPeer, wai
   let promBase: string;
 
   beforeAll(async () => {
-    target = http.createServer((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
-      res.end('# TYPE rw_interop_value gauge\nrw_interop_value{k="a"} 42\nrw_interop_value{k="b"} -1.5e-7\n# TYPE rw_interop_total counter\nrw_interop_total 1234\n');
-    });
-    await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
-    const targetAddr = `127.0.0.1:${(target.address() as AddressInfo).port}`;
+    let targetAddr: string;
+    ({ server: target, address: targetAddr } = await startTextTarget(
+      '# TYPE rw_interop_value gauge\nrw_interop_value{k="a"} 42\nrw_interop_value{k="b"} -1.5e-7\n# TYPE rw_interop_total counter\nrw_interop_total 1234\n'
+    ));
     const flintPort = await freePort();
     const promPort = await freePort();
     flintBase = `http://127.0.0.1:${flintPort}`;
@@ -69,7 +75,11 @@ import { FLINT_BIN, freePort, instantQuery, Peer, PROMETHEUS_BIN, startPeer, wai
       },
       45_000
     );
-    expect(got).toEqual({ 'rw_interop_value/a/via_flint': '42', 'rw_interop_value/b/via_flint': '-1.5e-07', 'rw_interop_total//via_flint': '1234' });
+    expect(got).toEqual({
+      'rw_interop_value/a/via_flint': '42',
+      'rw_interop_value/b/via_flint': '-1.5e-07',
+      'rw_interop_total//via_flint': '1234',
+    });
   }, 60_000);
 
   it('flint receives what Prometheus scraped', async () => {
@@ -81,7 +91,11 @@ import { FLINT_BIN, freePort, instantQuery, Peer, PROMETHEUS_BIN, startPeer, wai
       },
       45_000
     );
-    expect(got).toEqual({ 'rw_interop_value/a/via_prometheus': '42', 'rw_interop_value/b/via_prometheus': '-1.5e-07', 'rw_interop_total//via_prometheus': '1234' });
+    expect(got).toEqual({
+      'rw_interop_value/a/via_prometheus': '42',
+      'rw_interop_value/b/via_prometheus': '-1.5e-07',
+      'rw_interop_total//via_prometheus': '1234',
+    });
   }, 60_000);
 
   it('both sides agree on the up series of both jobs', async () => {
