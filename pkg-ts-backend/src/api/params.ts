@@ -2,6 +2,7 @@
 // times (RFC 3339 or Unix seconds), durations, limits and match[] selectors, with
 // Prometheus's error texts.
 import type { IncomingMessage } from 'node:http';
+import { readBoundedBody } from '../web/body';
 import { parseDuration as parsePromDuration } from '../model/duration';
 import type { Matcher } from '../model/matcher';
 import { ApiError } from './respond';
@@ -44,14 +45,12 @@ function addAll(into: Map<string, string[]>, params: URLSearchParams): void {
 }
 
 async function readBody(req: IncomingMessage, max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new ApiError('bad_data', 'error parsing form values: http: POST too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readBoundedBody(
+    req,
+    max,
+    () => new ApiError('bad_data', 'error parsing form values: http: POST too large')
+  );
+  return body.toString('utf8');
 }
 
 /** Reads the query string and, for POST/PUT with a form content type, the body. */
@@ -59,7 +58,10 @@ export async function readForm(req: IncomingMessage, url: URL): Promise<FormValu
   const values = new Map<string, string[]>();
   const method = req.method ?? 'GET';
   const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && contentType === 'application/x-www-form-urlencoded') {
+  if (
+    (method === 'POST' || method === 'PUT' || method === 'PATCH') &&
+    contentType === 'application/x-www-form-urlencoded'
+  ) {
     addAll(values, new URLSearchParams(await readBody(req, MAX_FORM_BYTES)));
   }
   addAll(values, url.searchParams);
@@ -77,7 +79,8 @@ function parseRFC3339(s: string): number | undefined {
   const m = RFC3339.exec(s);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+    return undefined;
   let offsetMin = 0;
   if (m[8] !== 'Z') {
     const oh = Number(m[8].slice(1, 3));
@@ -114,7 +117,8 @@ export function parseDurationParam(s: string): number {
   if (DECIMAL_FLOAT.test(s)) {
     const f = Number(s);
     if (Number.isFinite(f)) {
-      if (Math.abs(f) * 1e9 > 9.223372036854776e18) throw new Error(`cannot parse ${goQuote(s)} to a valid duration. It overflows int64`);
+      if (Math.abs(f) * 1e9 > 9.223372036854776e18)
+        throw new Error(`cannot parse ${goQuote(s)} to a valid duration. It overflows int64`);
       return f * 1000;
     }
   }
@@ -166,7 +170,8 @@ export function durationParam(form: FormValues, name: string): number {
 export function limitParam(form: FormValues): number {
   const s = form.get('limit');
   if (s === '') return 0;
-  if (!/^[+-]?\d+$/.test(s)) throw invalidParam('limit', new Error(`strconv.Atoi: parsing ${goQuote(s)}: invalid syntax`));
+  if (!/^[+-]?\d+$/.test(s))
+    throw invalidParam('limit', new Error(`strconv.Atoi: parsing ${goQuote(s)}: invalid syntax`));
   const n = Number(s);
   if (n < 0) throw invalidParam('limit', new Error('limit must be non-negative'));
   return n;
@@ -181,7 +186,8 @@ export function matcherSetsParam(parser: PromqlParser, selectors: readonly strin
     throw invalidParam(name, err);
   }
   for (const set of sets) {
-    if (!set.some((m) => !m.matchesEmpty())) throw invalidParam(name, new Error('match[] must contain at least one non-empty matcher'));
+    if (!set.some((m) => !m.matchesEmpty()))
+      throw invalidParam(name, new Error('match[] must contain at least one non-empty matcher'));
   }
   return sets;
 }

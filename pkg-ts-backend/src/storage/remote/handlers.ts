@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Label, labelsFromPairs } from '../../model/labels';
 import { Matcher, MatchType } from '../../model/matcher';
 import type { Logger } from '../../util/log';
+import { readBoundedBody } from '../../web/body';
 import type { Router } from '../../web/router';
 import { Appendable, Queryable, StorageError } from '../interface';
 import { BodyTooLargeError, snappyDecode, snappyEncode } from './codec';
@@ -34,28 +35,8 @@ export class HttpError extends Error {
   }
 }
 
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > limit) {
-      reject(new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new HttpError(413, `request body exceeds the limit of ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return readBoundedBody(req, limit, () => new HttpError(413, `request body exceeds the limit of ${limit} bytes`));
 }
 
 function plain(res: ServerResponse, status: number, body: string): void {
@@ -110,7 +91,14 @@ export function registerRemoteHandlers(router: Router, opts: RemoteHandlerOption
       res.writeHead(204);
       res.end();
     } catch (err) {
-      const status = err instanceof HttpError ? err.status : err instanceof BodyTooLargeError ? 413 : String((err as Error).message).startsWith('snappy') ? 400 : 500;
+      const status =
+        err instanceof HttpError
+          ? err.status
+          : err instanceof BodyTooLargeError
+            ? 413
+            : String((err as Error).message).startsWith('snappy')
+              ? 400
+              : 500;
       if (status >= 500) log.error('remote write failed', { err: err as Error });
       else log.debug('remote write rejected', { err: err as Error });
       plain(res, status, (err as Error).message);
@@ -144,7 +132,8 @@ export function registerRemoteHandlers(router: Router, opts: RemoteHandlerOption
               samples.push({ timestamp: it.t(), value: it.v() });
               if (++total > limit) throw new HttpError(400, `exceeded sample limit (${limit})`);
             }
-            if (samples.length) timeseries.push({ labels: s.labels.map((l) => ({ name: l.name, value: l.value })), samples });
+            if (samples.length)
+              timeseries.push({ labels: s.labels.map((l) => ({ name: l.name, value: l.value })), samples });
           }
           return { timeseries };
         } finally {
