@@ -2,6 +2,7 @@ import { Matcher } from '../../model/matcher';
 import { isStaleNaN, STALE_NAN } from '../../model/value';
 import { nopLogger } from '../../util/log';
 import { WebServer } from '../../web/server';
+import { ExemplarStorage } from '../exemplars';
 import { MemoryStorage } from '../memory';
 import { snappyDecode, snappyEncode } from './codec';
 import { decodeReadResponse, encodeReadRequest, encodeWriteRequest, PbWriteRequest } from './prompb';
@@ -21,12 +22,13 @@ describe('remote storage handlers', () => {
   let store: MemoryStorage;
   let base: string;
   let enable = true;
+  const exemplars = new ExemplarStorage(100);
 
   beforeAll(async () => {
     store = new MemoryStorage();
     web = new WebServer({ listenAddress: '127.0.0.1:0', enableLifecycle: false, readTimeoutMs: 10_000, maxConnections: 10, logger: nopLogger });
     const { registerRemoteHandlers } = await import('./handlers');
-    const opts = { appendable: store, queryable: store, logger: nopLogger, maxBodyBytes: 1 << 20, maxDecodedBytes: 1 << 20, get enableWriteReceiver() { return enable; } };
+    const opts = { appendable: store, queryable: store, logger: nopLogger, maxBodyBytes: 1 << 20, maxDecodedBytes: 1 << 20, exemplars, get enableWriteReceiver() { return enable; } };
     registerRemoteHandlers(web.router, opts);
     const addr = await web.listen();
     base = `http://127.0.0.1:${addr.port}`;
@@ -62,6 +64,17 @@ describe('remote storage handlers', () => {
     expect(body.results[0].timeseries).toEqual([
       { labels: [{ name: '__name__', value: 'rw_a' }, { name: 'job', value: 'x' }], samples: [{ timestamp: 1000, value: 1.5 }], exemplars: [], histograms: [] },
     ]);
+  });
+
+  it('stores received exemplars after the samples and drops rejected ones without failing the request', async () => {
+    const series = [{ name: '__name__', value: 'rw_ex_bucket' }, { name: 'le', value: '1' }];
+    const ex = (trace: string, value: number, timestamp: number) => ({ labels: [{ name: 'trace_id', value: trace }], value, timestamp });
+    const res = await write({
+      timeseries: [{ labels: series, samples: [{ timestamp: 3000, value: 4 }], exemplars: [ex('abc', 0.5, 2900), ex('old', 0.1, 100)] }],
+    });
+    expect(res.status).toBe(204);
+    const got = exemplars.select(0, 10_000, [[new Matcher('=', '__name__', 'rw_ex_bucket')]]);
+    expect(got).toEqual([{ seriesLabels: series, exemplars: [{ labels: [{ name: 'trace_id', value: 'abc' }], value: 0.5, ts: 2900 }] }]);
   });
 
   it('rejects a whole request with an out-of-order sample and writes nothing of it', async () => {

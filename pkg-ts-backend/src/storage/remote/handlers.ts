@@ -6,6 +6,7 @@ import { Matcher, MatchType } from '../../model/matcher';
 import type { Logger } from '../../util/log';
 import { readBoundedBody } from '../../web/body';
 import type { Router } from '../../web/router';
+import { ExemplarError, ExemplarStorage } from '../exemplars';
 import { Appendable, Queryable, StorageError } from '../interface';
 import { BodyTooLargeError, snappyDecode, snappyEncode } from './codec';
 import { decodeReadRequest, decodeWriteRequest, encodeReadResponse, PbTimeSeries } from './prompb';
@@ -21,6 +22,8 @@ export interface RemoteHandlerOptions {
   maxDecodedBytes?: number;
   /** Most samples one remote-read request may return (Prometheus: storage.remote.read-sample-limit, 5e7). */
   readSampleLimit?: number;
+  /** Where received exemplars go (exemplar storage enabled); without it they are dropped. */
+  exemplars?: ExemplarStorage;
 }
 
 const DEFAULT_MAX_BODY = 32 << 20;
@@ -44,8 +47,16 @@ function plain(res: ServerResponse, status: number, body: string): void {
   res.end(body ? body + '\n' : '');
 }
 
-/** Appends one decoded write request in a single transaction: all of it or nothing. */
-export async function appendWriteRequest(appendable: Appendable, series: PbTimeSeries[]): Promise<number> {
+/**
+ * Appends one decoded write request in a single transaction: all of its samples or nothing.
+ * Exemplars are stored once the samples are committed; a rejected exemplar (out of order,
+ * labels too long) is dropped without failing the request, as Prometheus does.
+ */
+export async function appendWriteRequest(
+  appendable: Appendable,
+  series: PbTimeSeries[],
+  exemplars?: ExemplarStorage
+): Promise<number> {
   const app = appendable.appender();
   let n = 0;
   try {
@@ -64,7 +75,22 @@ export async function appendWriteRequest(appendable: Appendable, series: PbTimeS
     throw err;
   }
   await app.commit();
+  if (exemplars) storeExemplars(exemplars, series);
   return n;
+}
+
+function storeExemplars(storage: ExemplarStorage, series: PbTimeSeries[]): void {
+  for (const ts of series) {
+    if (!ts.exemplars?.length) continue;
+    const labels = labelsFromPairs(ts.labels as Label[]);
+    for (const e of ts.exemplars) {
+      try {
+        storage.add(labels, { labels: labelsFromPairs(e.labels as Label[]), value: e.value, ts: Number(e.timestamp) });
+      } catch (err) {
+        if (!(err instanceof ExemplarError)) throw err;
+      }
+    }
+  }
 }
 
 const MATCH_TYPES: MatchType[] = ['=', '!=', '=~', '!~'];
@@ -87,7 +113,7 @@ export function registerRemoteHandlers(router: Router, opts: RemoteHandlerOption
       } catch (err) {
         throw new HttpError(400, `decoding protobuf: ${(err as Error).message}`);
       }
-      await appendWriteRequest(opts.appendable, wr.timeseries);
+      await appendWriteRequest(opts.appendable, wr.timeseries, opts.exemplars);
       res.writeHead(204);
       res.end();
     } catch (err) {

@@ -88,10 +88,15 @@ export interface PbSample {
   value: number;
   timestamp: number;
 }
+export interface PbExemplar {
+  labels: PbLabel[];
+  value: number;
+  timestamp: number;
+}
 export interface PbTimeSeries {
   labels: PbLabel[];
   samples: PbSample[];
-  exemplars?: unknown[];
+  exemplars?: PbExemplar[];
   histograms?: unknown[];
 }
 export interface PbWriteRequest {
