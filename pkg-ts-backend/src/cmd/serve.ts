@@ -17,6 +17,7 @@ import { Engine } from '../promql/engine';
 import { engineQueryFunc } from '../rules/engineQuery';
 import { RuleManager } from '../rules/manager';
 import { ScrapeManager } from '../scrape/manager';
+import { ExemplarStorage } from '../storage/exemplars';
 import { registerRemoteHandlers } from '../storage/remote/handlers';
 import { RemoteReadClient } from '../storage/remote/read';
 import { RemoteWriteStorage } from '../storage/remote/storage';
@@ -117,6 +118,9 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     walFsync: opts.walFsync,
     logger: logger.child({ component: 'tsdb' }),
   });
+  // Prometheus keeps exemplars only behind --enable-feature=exemplar-storage.
+  const exemplars = opts.features.has('exemplar-storage') ? new ExemplarStorage(initial.storage.maxExemplars) : undefined;
+  metrics.setExemplarStats(exemplars);
   let readClients: RemoteReadClient[] = [];
   const remote = new RemoteWriteStorage(logger.child({ component: 'remote' }), dataDir);
   const appendable = remote.wrap(tsdb);
@@ -154,6 +158,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
   });
 
   const appliers = [
+    { name: 'exemplars', apply: (cfg: Config) => exemplars?.resize(cfg.storage.maxExemplars) },
     { name: 'remote_write', apply: (cfg: Config) => remote.applyConfig(cfg.remoteWrite, cfg.global.externalLabels) },
     {
       name: 'remote_read',
@@ -225,7 +230,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
       res.end(m.body);
     },
   });
-  registerRemoteHandlers(web.router, { appendable: tsdb, queryable: tsdb, enableWriteReceiver: opts.enableRemoteWriteReceiver, logger });
+  registerRemoteHandlers(web.router, { appendable: tsdb, queryable: tsdb, enableWriteReceiver: opts.enableRemoteWriteReceiver, logger, exemplars });
   registerUi(web.router);
 
   let grafana: GrafanaPluginService | undefined;

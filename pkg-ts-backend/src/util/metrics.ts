@@ -260,3 +260,51 @@ export const remoteStorageSamplesPending = gauge(
   'The number of samples pending in the queues shards to be sent to the remote storage.',
   ['remote_name', 'url']
 );
+
+// --- exemplar storage ------------------------------------------------------------------------
+/** Where the exemplar gauges read from; set by the server when exemplar storage is enabled. */
+export interface ExemplarStats {
+  appendedTotal: number;
+  size(): number;
+  seriesWithExemplars(): number;
+  maxExemplars(): number;
+}
+let exemplarStats: ExemplarStats | undefined;
+export function setExemplarStats(s: ExemplarStats | undefined): void {
+  exemplarStats = s;
+}
+function exemplarGauge(name: string, help: string, read: (s: ExemplarStats) => number): Gauge {
+  return new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(exemplarStats ? read(exemplarStats) : 0);
+    },
+  });
+}
+export const exemplarsAppendedTotal = new Counter({
+  name: 'flint_tsdb_exemplar_exemplars_appended_total',
+  help: 'Total number of appended exemplars.',
+  registers: [registry],
+  collect() {
+    if (!exemplarStats) return;
+    this.reset();
+    this.inc(exemplarStats.appendedTotal);
+  },
+});
+export const exemplarsInStorage = exemplarGauge(
+  'flint_tsdb_exemplar_exemplars_in_storage',
+  'Number of exemplars currently in circular storage.',
+  (s) => s.size()
+);
+export const exemplarSeriesInStorage = exemplarGauge(
+  'flint_tsdb_exemplar_series_with_exemplars_in_storage',
+  'Number of series with exemplars currently in circular storage.',
+  (s) => s.seriesWithExemplars()
+);
+export const exemplarMaxExemplars = exemplarGauge(
+  'flint_tsdb_exemplar_max_exemplars',
+  'Total number of exemplars the exemplar storage can store, resizeable.',
+  (s) => s.maxExemplars()
+);
