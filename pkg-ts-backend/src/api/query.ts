@@ -1,7 +1,9 @@
 // /query, /query_range, /query_exemplars, /format_query and /parse_query.
 import type { ServerResponse } from 'node:http';
 import { QueryError, QueryResult, Value } from '../promql/value';
-import { RawJSON, resultJSON } from './encode';
+import { labelsToRecord } from '../model/labels';
+import { vectorSelectors } from '../promql/parser/walk';
+import { formatSampleValue, RawJSON, resultJSON } from './encode';
 import { ApiRequest, ApiResult, TRUNCATED_WARNING } from './handler';
 import { durationParam, FormValues, invalidParam, limitParam, MAX_TIME_MS, MIN_TIME_MS, parseDurationParam, requiredTimeParam, timeParam } from './params';
 import { ApiError } from './respond';
@@ -141,17 +143,25 @@ export async function queryRange(r: ApiRequest): Promise<ApiResult> {
   return runQuery(r, limit, timeoutMs, (opts) => r.deps.engine.rangeQuery(r.deps.queryable, q, start, end, stepMs, opts));
 }
 
-/** Flint keeps no exemplars; the endpoint validates its input and answers with none, as Prometheus does without exemplar storage. */
+/**
+ * Exemplars of the series the query's selectors match, within [start, end]. Without exemplar
+ * storage (the feature flag is off) the input is still validated and the answer is empty, as in
+ * Prometheus.
+ */
 export function queryExemplars(r: ApiRequest): ApiResult {
   const start = timeParam(r.form, 'start', MIN_TIME_MS);
   const end = timeParam(r.form, 'end', MAX_TIME_MS);
   if (end < start) throw new ApiError('bad_data', 'end timestamp must not be before start timestamp');
-  try {
-    r.deps.parser.parseExpr(r.form.get('query'));
-  } catch (err) {
-    throw invalidParam('query', err);
-  }
-  return { data: [] };
+  const expr = parsedQuery(r);
+  const store = r.deps.exemplars;
+  if (!store) return { data: [] };
+  const found = store.select(start, end, vectorSelectors(expr).map((vs) => vs.matchers));
+  return {
+    data: found.map((s) => ({
+      seriesLabels: labelsToRecord(s.seriesLabels),
+      exemplars: s.exemplars.map((e) => ({ labels: labelsToRecord(e.labels), value: formatSampleValue(e.value), timestamp: e.ts / 1000 })),
+    })),
+  };
 }
 
 function parsedQuery(r: ApiRequest) {

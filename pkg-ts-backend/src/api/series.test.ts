@@ -1,4 +1,7 @@
+import { labelsFromRecord } from '../model/labels';
+import { ExemplarStorage } from '../storage/exemplars';
 import { MemoryStorage } from '../storage/memory';
+import { promqlParser } from './promqlParser';
 import { appendSamples, baseDeps, getJSON, postForm, startApiServer, TestServer } from './testing/server';
 
 describe('/api/v1/series, /labels, /label/<name>/values, /query_exemplars, /format_query, /parse_query', () => {
@@ -85,6 +88,25 @@ describe('/api/v1/series, /labels, /label/<name>/values, /query_exemplars, /form
     expect(bad.status).toBe(400);
     const order = await getJSON(server.base, '/api/v1/query_exemplars?query=up&start=10&end=5');
     expect(order.body.error).toBe('end timestamp must not be before start timestamp');
+  });
+
+  it('query_exemplars: answers from exemplar storage for the series the selectors match', async () => {
+    const exemplars = new ExemplarStorage(10);
+    const bucket = labelsFromRecord({ __name__: 'req_bucket', job: 'api', le: '0.5' });
+    exemplars.add(bucket, { labels: labelsFromRecord({ trace_id: 'abc' }), value: 0.25, ts: 1_600_096_945_479 });
+    exemplars.add(bucket, { labels: labelsFromRecord({ trace_id: 'def' }), value: 0.5, ts: 1_600_096_955_000 });
+    exemplars.add(labelsFromRecord({ __name__: 'other' }), { labels: [], value: 1, ts: 1_600_096_945_000 });
+    const withStore = await startApiServer(baseDeps(new MemoryStorage(), { parser: promqlParser, exemplars }));
+    try {
+      const q = encodeURIComponent('histogram_quantile(0.9, sum by (le) (rate(req_bucket{job="api"}[5m])))');
+      const r = await getJSON(withStore.base, `/api/v1/query_exemplars?query=${q}&start=1600096940&end=1600096950`);
+      expect(r.body).toEqual({
+        status: 'success',
+        data: [{ seriesLabels: { __name__: 'req_bucket', job: 'api', le: '0.5' }, exemplars: [{ labels: { trace_id: 'abc' }, value: '0.25', timestamp: 1600096945.479 }] }],
+      });
+    } finally {
+      await withStore.close();
+    }
   });
 
   it('format_query and parse_query', async () => {

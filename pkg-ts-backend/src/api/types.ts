@@ -7,6 +7,7 @@ import type { Expr } from '../promql/parser/ast';
 import type { QueryResult } from '../promql/value';
 import type { AlertStatus, RuleGroupStatus } from '../rules/status';
 import type { DroppedTargetInfo as DroppedTarget, TargetInfo as ActiveTarget } from '../scrape/pool';
+import type { ExemplarStorage } from '../storage/exemplars';
 import type { Queryable } from '../storage/interface';
 import type { Logger } from '../util/log';
 
@@ -146,6 +147,8 @@ export interface ApiDeps {
   /** Absent until the TSDB is open: status/tsdb, walreplay and admin calls then answer 503. */
   tsdb?: TsdbAdmin;
   scrape?: ScrapeView;
+  /** Present when exemplar storage is enabled; /query_exemplars answers from it. */
+  exemplars?: Pick<ExemplarStorage, 'select'>;
   rules?: RulesView;
   alertmanagers?: AlertmanagersView;
   /** The loaded configuration file's text. */

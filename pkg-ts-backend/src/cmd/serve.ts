@@ -210,6 +210,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     queryable: tsdb,
     tsdb: tsdbAdmin(tsdb),
     scrape,
+    exemplars,
     rules,
     alertmanagers: notifier,
     configYaml: () => current.redacted ?? current.original,
