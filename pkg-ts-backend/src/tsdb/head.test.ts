@@ -171,4 +171,19 @@ describe('Head', () => {
     expect(samples(series).map(([t]) => t)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(samples(head.querier(0, 1000).select(false, undefined, [])[0])).toHaveLength(20);
   });
+
+  it('shares label pair objects between series and re-creates them after the series are gone', () => {
+    const head = new Head();
+    const a = head.getOrCreate(L({ job: 'a', instance: 'x' }));
+    const b = head.getOrCreate(L({ job: 'a', instance: 'y' }));
+    expect(a.labels[1]).toBe(b.labels[1]);
+    expect(a.labels[1]).toEqual({ name: 'job', value: 'a' });
+    expect(a.labels[0]).not.toBe(b.labels[0]);
+    head.truncate(1000);
+    expect(head.numSeries()).toBe(0);
+    const c = head.getOrCreate(L({ job: 'a', instance: 'x' }));
+    expect(c).not.toBe(a);
+    expect(c.labels).toEqual(a.labels);
+    expect(c.labels[1]).not.toBe(a.labels[1]);
+  });
 });

@@ -42,7 +42,8 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
   readonly chunkRangeMs: number;
   private readonly byLabels = new SeriesMap<MemSeries>();
   private readonly byRef = new Map<number, MemSeries>();
-  private readonly symbols = new Map<string, string>();
+  /** Interned label pairs by name and value: series share the pair objects, not just the strings. */
+  private readonly pairs = new Map<string, Map<string, Label>>();
   private readonly tombstones = new TombstoneSet();
   private nextRef = 1;
   private nextAppenderId = 1;
@@ -89,17 +90,34 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
     if (t > this.minValidTime) this.minValidTime = t;
   }
 
-  private intern(s: string): string {
-    const found = this.symbols.get(s);
-    if (found !== undefined) return found;
-    this.symbols.set(s, s);
-    return s;
+  private internPair(name: string, value: string): Label {
+    let byValue = this.pairs.get(name);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.pairs.set(name, byValue);
+    }
+    let pair = byValue.get(value);
+    if (pair === undefined) {
+      pair = Object.freeze({ name, value });
+      byValue.set(value, pair);
+    }
+    return pair;
+  }
+
+  /** Forgets interned pairs no series holds any more (call after removing series from the index). */
+  private releasePairs(labels: Labels): void {
+    for (const l of labels) {
+      if (this.index.hasPair(l.name, l.value)) continue;
+      const byValue = this.pairs.get(l.name);
+      if (byValue === undefined) continue;
+      byValue.delete(l.value);
+      if (byValue.size === 0) this.pairs.delete(l.name);
+    }
   }
 
   private internLabels(labels: Labels): Labels {
     const out: Label[] = new Array(labels.length);
-    for (let i = 0; i < labels.length; i++)
-      out[i] = { name: this.intern(labels[i].name), value: this.intern(labels[i].value) };
+    for (let i = 0; i < labels.length; i++) out[i] = this.internPair(labels[i].name, labels[i].value);
     return Object.freeze(out);
   }
 
@@ -213,14 +231,17 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
       }
       if (s.firstT() < minTime) minTime = s.firstT();
     }
+    const removed: MemSeries[] = [];
     for (const ref of dead) {
       const s = this.byRef.get(ref)!;
+      removed.push(s);
       s.removed = true;
       this.byRef.delete(ref);
       this.byLabels.delete(s);
       this.tombstones.delete(ref);
     }
     this.index.remove(dead);
+    for (const s of removed) this.releasePairs(s.labels);
     for (const [ref, ivs] of this.tombstones.entries()) {
       const kept = ivs.filter((iv) => iv.maxt >= mint);
       if (kept.length === 0) this.tombstones.delete(ref);

@@ -174,6 +174,11 @@ export class MemPostings implements PostingsIndex {
     return typeof entry === 'number' ? Uint32Array.of(entry) : entry.view();
   }
 
+  /** Whether any series has `name="value"`. */
+  hasPair(name: string, value: string): boolean {
+    return this.byName.get(name)?.has(value) ?? false;
+  }
+
   allPostings(): Uint32Array {
     return this.all.view();
   }
