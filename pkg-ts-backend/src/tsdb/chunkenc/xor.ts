@@ -2,7 +2,7 @@
 // value's bits. A closed chunk is `[uint16 BE sample count][bit stream]` (see FORMAT.md).
 // Values travel as raw float64 bits, so NaN payloads (the stale marker) survive exactly.
 import type { SampleIterator } from '../../storage/interface';
-import { BitReader, BitWriter } from './bitstream';
+import { BitReader } from './bitstream';
 
 const HEADER_BITS = 16;
 const TWO_32 = 4294967296;
@@ -33,126 +33,178 @@ function fitsSigned(v: number, bits: number): boolean {
   return v >= -(half - 1) && v <= half;
 }
 
+/** An encoder's state between samples: XorChunkEncoder holds one, the head keeps it in columns. */
+export interface XorAppendState {
+  /** Samples written so far. */
+  n: number;
+  tPrev: number;
+  tDelta: number;
+  vHi: number;
+  vLo: number;
+  /** Leading zeros of the current XOR window; -1 before the first window is opened. */
+  leading: number;
+  trailing: number;
+  /** Position in the buffer (in bits) where the next sample's bits go. */
+  pos: number;
+}
+
+/** The most bytes one sample can take: a 10-byte varint or a 68-bit dod, plus a 77-bit new window. */
+export const MAX_SAMPLE_BYTES = 20;
+
+export function newXorAppendState(startBit: number): XorAppendState {
+  return { n: 0, tPrev: 0, tDelta: 0, vHi: 0, vLo: 0, leading: -1, trailing: 0, pos: startBit };
+}
+
+/** ORs the low `width` (0..32) bits of `value` into `buf` at bit `pos`; returns the new position. */
+function putBits(buf: Uint8Array, pos: number, value: number, width: number): number {
+  let left = width;
+  while (left > 0) {
+    const free = 8 - (pos & 7);
+    const take = free < left ? free : left;
+    buf[pos >>> 3] |= ((value >>> (left - take)) & ((1 << take) - 1)) << (free - take);
+    pos += take;
+    left -= take;
+  }
+  return pos;
+}
+
+/** A zig-zag varint in 8-bit groups, as the chunk format writes the first timestamp and delta. */
+function putVarint(buf: Uint8Array, pos: number, v: number): number {
+  let n = v >= 0 ? v * 2 : -v * 2 - 1;
+  while (n >= 128) {
+    pos = putBits(buf, pos, (n % 128) | 128, 8);
+    n = Math.floor(n / 128);
+  }
+  return putBits(buf, pos, n, 8);
+}
+
+/**
+ * Encodes one sample at `st.pos`. The bytes from there on must be zero, with at least
+ * MAX_SAMPLE_BYTES of them inside `buf`.
+ */
+export function appendXorSample(st: XorAppendState, buf: Uint8Array, t: number, v: number): void {
+  scratchF64[0] = v;
+  let hi = scratchU32[HI];
+  const lo = scratchU32[LO];
+  // A stale marker quieted by arithmetic is stored with its canonical signalling bits.
+  if (hi === 0x7ff80000 && lo === 2) hi = 0x7ff00000;
+  let pos = st.pos;
+  if (st.n === 0) {
+    pos = putVarint(buf, pos, t);
+    pos = putBits(buf, pos, hi, 32);
+    pos = putBits(buf, pos, lo, 32);
+  } else if (st.n === 1) {
+    st.tDelta = t - st.tPrev;
+    pos = putVarint(buf, pos, st.tDelta);
+    pos = putValue(st, buf, pos, hi, lo);
+  } else {
+    const delta = t - st.tPrev;
+    pos = putDod(buf, pos, delta - st.tDelta);
+    st.tDelta = delta;
+    pos = putValue(st, buf, pos, hi, lo);
+  }
+  st.pos = pos;
+  st.tPrev = t;
+  st.vHi = hi;
+  st.vLo = lo;
+  st.n++;
+}
+
+function putDod(buf: Uint8Array, pos: number, dod: number): number {
+  if (dod === 0) return pos + 1;
+  for (let i = 0; i < DOD_BITS.length; i++) {
+    const bits = DOD_BITS[i];
+    if (fitsSigned(dod, bits)) {
+      // Prefix: i+1 ones followed by a zero.
+      pos = putBits(buf, pos, ((1 << (i + 2)) - 2) >>> 0, i + 2);
+      return putBits(buf, pos, dod & ((1 << bits) - 1), bits);
+    }
+  }
+  pos = putBits(buf, pos, 0b1111, 4);
+  const hi = Math.floor(dod / TWO_32);
+  pos = putBits(buf, pos, hi >>> 0, 32);
+  return putBits(buf, pos, (dod - hi * TWO_32) >>> 0, 32);
+}
+
+function putValue(st: XorAppendState, buf: Uint8Array, pos: number, hi: number, lo: number): number {
+  const xHi = (hi ^ st.vHi) >>> 0;
+  const xLo = (lo ^ st.vLo) >>> 0;
+  // Zero bits are already there: a 0 control bit is just a step forward.
+  if (xHi === 0 && xLo === 0) return pos + 1;
+  let leading = clz64(xHi, xLo);
+  const trailing = ctz64(xHi, xLo);
+  if (leading > 31) leading = 31;
+  if (st.leading !== -1 && leading >= st.leading && trailing >= st.trailing) {
+    pos = putBits(buf, pos, 0b10, 2);
+    return putSegment(buf, pos, xHi, xLo, st.trailing, 64 - st.leading - st.trailing);
+  }
+  st.leading = leading;
+  st.trailing = trailing;
+  const sig = 64 - leading - trailing;
+  pos = putBits(buf, pos, 0b11, 2);
+  pos = putBits(buf, pos, leading, 5);
+  // A zero-width value never reaches here (xor is non-zero), so 0 stands for 64 bits.
+  pos = putBits(buf, pos, sig & 63, 6);
+  return putSegment(buf, pos, xHi, xLo, trailing, sig);
+}
+
+/** Writes bits [from, from+width) of the 64-bit value (hi, lo), bit 0 being the least significant. */
+function putSegment(buf: Uint8Array, pos: number, hi: number, lo: number, from: number, width: number): number {
+  const top = from + width - 1;
+  if (top >= 32) {
+    const start = from > 32 ? from : 32;
+    pos = putBits(buf, pos, hi >>> (start - 32), top - start + 1);
+  }
+  if (from < 32) {
+    const end = top < 31 ? top : 31;
+    pos = putBits(buf, pos, lo >>> from, end - from + 1);
+  }
+  return pos;
+}
+
 export class XorChunkEncoder {
-  private readonly w: BitWriter;
-  private n = 0;
-  private tPrev = 0;
-  private tDelta = 0;
-  private vHi = 0;
-  private vLo = 0;
-  private leading = -1;
-  private trailing = 0;
+  private buf: Uint8Array;
+  private readonly st = newXorAppendState(HEADER_BITS);
 
   constructor(initialBytes = 32) {
-    this.w = new BitWriter(initialBytes);
-    this.w.writeBits(0, HEADER_BITS);
+    this.buf = new Uint8Array(Math.max(initialBytes, HEADER_BITS / 8 + MAX_SAMPLE_BYTES));
   }
 
   numSamples(): number {
-    return this.n;
+    return this.st.n;
   }
 
-  /** The live buffer (header not yet filled in); decode it with an explicit sample count. */
+  /**
+   * The live buffer (header not yet filled in); decode it with an explicit sample count. Bytes
+   * covering already written samples never change (growth copies into a new buffer), so a
+   * reader may keep decoding it while appends go on.
+   */
   liveBuffer(): Uint8Array {
-    return this.w.buffer();
+    return this.buf;
   }
 
   append(t: number, v: number): void {
-    scratchF64[0] = v;
-    let hi = scratchU32[HI];
-    const lo = scratchU32[LO];
-    // A stale marker quieted by arithmetic is stored with its canonical signalling bits.
-    if (hi === 0x7ff80000 && lo === 2) hi = 0x7ff00000;
-    const w = this.w;
-    if (this.n === 0) {
-      w.writeVarint(t);
-      w.writeBits(hi, 32);
-      w.writeBits(lo, 32);
-    } else if (this.n === 1) {
-      this.tDelta = t - this.tPrev;
-      w.writeVarint(this.tDelta);
-      this.writeValue(hi, lo);
-    } else {
-      const delta = t - this.tPrev;
-      this.writeDod(delta - this.tDelta);
-      this.tDelta = delta;
-      this.writeValue(hi, lo);
+    const used = (this.st.pos + 7) >>> 3;
+    if (used + MAX_SAMPLE_BYTES > this.buf.length) {
+      // Grow by half, not double: a closed chunk is copied out, but the open one stays resident.
+      const next = new Uint8Array(this.buf.length + Math.max(MAX_SAMPLE_BYTES, this.buf.length >>> 1));
+      next.set(this.buf.subarray(0, used));
+      this.buf = next;
     }
-    this.tPrev = t;
-    this.vHi = hi;
-    this.vLo = lo;
-    this.n++;
-  }
-
-  private writeDod(dod: number): void {
-    const w = this.w;
-    if (dod === 0) {
-      w.writeBit(0);
-      return;
-    }
-    for (let i = 0; i < DOD_BITS.length; i++) {
-      const bits = DOD_BITS[i];
-      if (fitsSigned(dod, bits)) {
-        // Prefix: i+1 ones followed by a zero.
-        w.writeBits(((1 << (i + 2)) - 2) >>> 0, i + 2);
-        w.writeBits(dod & ((1 << bits) - 1), bits);
-        return;
-      }
-    }
-    w.writeBits(0b1111, 4);
-    const hi = Math.floor(dod / TWO_32);
-    w.writeBits(hi >>> 0, 32);
-    w.writeBits((dod - hi * TWO_32) >>> 0, 32);
-  }
-
-  private writeValue(hi: number, lo: number): void {
-    const w = this.w;
-    const xHi = (hi ^ this.vHi) >>> 0;
-    const xLo = (lo ^ this.vLo) >>> 0;
-    if (xHi === 0 && xLo === 0) {
-      w.writeBit(0);
-      return;
-    }
-    w.writeBit(1);
-    let leading = clz64(xHi, xLo);
-    const trailing = ctz64(xHi, xLo);
-    if (leading > 31) leading = 31;
-    if (this.leading !== -1 && leading >= this.leading && trailing >= this.trailing) {
-      w.writeBit(0);
-      writeSegment(w, xHi, xLo, this.trailing, 64 - this.leading - this.trailing);
-      return;
-    }
-    this.leading = leading;
-    this.trailing = trailing;
-    const sig = 64 - leading - trailing;
-    w.writeBit(1);
-    w.writeBits(leading, 5);
-    // A zero-width value never reaches here (xor is non-zero), so 0 stands for 64 bits.
-    w.writeBits(sig & 63, 6);
-    writeSegment(w, xHi, xLo, trailing, sig);
+    appendXorSample(this.st, this.buf, t, v);
   }
 
   /** The closed chunk's bytes (a right-sized copy with the sample count filled in). */
   bytes(): Uint8Array {
-    const out = this.w.bytes();
-    out[0] = this.n >>> 8;
-    out[1] = this.n & 0xff;
-    return out;
+    return finishChunk(this.buf.slice(0, (this.st.pos + 7) >>> 3), this.st.n);
   }
 }
 
-/** Writes bits [from, from+width) of the 64-bit value (hi, lo), bit 0 being the least significant. */
-function writeSegment(w: BitWriter, hi: number, lo: number, from: number, width: number): void {
-  const top = from + width - 1;
-  if (top >= 32) {
-    const start = from > 32 ? from : 32;
-    const hiWidth = top - start + 1;
-    w.writeBits(hi >>> (start - 32), hiWidth);
-  }
-  if (from < 32) {
-    const end = top < 31 ? top : 31;
-    w.writeBits(lo >>> from, end - from + 1);
-  }
+/** Fills in the sample count of a chunk's header; returns the chunk. */
+export function finishChunk(chunk: Uint8Array, count: number): Uint8Array {
+  chunk[0] = count >>> 8;
+  chunk[1] = count & 0xff;
+  return chunk;
 }
 
 /** Number of samples in a closed chunk. */
