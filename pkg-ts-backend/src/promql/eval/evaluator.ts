@@ -12,7 +12,7 @@ import { evalBinary } from './binary';
 import { evalCall } from '../functions';
 import { putStep } from './collect';
 import { QueryGuard } from './guard';
-import { makeSteps, Steps } from './steps';
+import { lowerBound, makeSteps, Steps } from './steps';
 import { EvalValue, MatrixValue, newStepSeries, RawSeries, StepSeries, VectorValue } from './types';
 
 export interface EvalSettings {
@@ -185,10 +185,14 @@ export class Evaluator {
       if (count === 0) continue;
       const bt = this.bufT;
       const bv = this.bufV;
+      // Steps before the first sample or a lookback past the last find nothing.
+      const firstStep = at === null ? lowerBound(times, bt[0] + vs.offset) : 0;
+      const lastStep = at === null ? lowerBound(times, bt[count - 1] + lookback + vs.offset) : n;
+      if (firstStep >= lastStep) continue;
       const series = newStepSeries(s.labels, false, n);
       let j = 0;
       let any = false;
-      for (let i = 0; i < n; i++) {
+      for (let i = firstStep; i < lastStep; i++) {
         const T = (at ?? times[i]) - vs.offset;
         if (at !== null) j = 0;
         while (j < count && bt[j] <= T) j++;

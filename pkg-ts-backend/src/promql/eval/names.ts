@@ -1,13 +1,26 @@
 // The reserved labels that go together with the metric name: when an operation drops
 // `__name__`, Prometheus 3 also drops the `__type__` and `__unit__` metadata labels.
-import { Labels, METRIC_NAME } from '../../model/labels';
+import { Label, Labels, METRIC_NAME } from '../../model/labels';
 
 export function isNameLike(name: string): boolean {
   return name === METRIC_NAME || name === '__type__' || name === '__unit__';
 }
 
 export function withoutName(metric: Labels): Labels {
-  return metric.filter((l) => !isNameLike(l.name));
+  const out: Label[] = [];
+  for (let i = 0; i < metric.length; i++) if (!isNameLike(metric[i].name)) out.push(metric[i]);
+  return out;
+}
+
+/**
+ * The values of the labels withoutName drops, as one string: series with distinct label
+ * sets that agree on it stay distinct without those labels.
+ */
+export function nameLikeKey(metric: Labels): string {
+  let key = '';
+  for (let i = 0; i < metric.length; i++)
+    if (isNameLike(metric[i].name)) key += metric[i].name + '\xff' + metric[i].value + '\xff';
+  return key;
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

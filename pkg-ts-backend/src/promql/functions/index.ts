@@ -3,9 +3,9 @@ import { compareLabels, getLabel, Label, Labels, labelsKey, METRIC_NAME, withLab
 import { compileAnchored, Regex } from '../../model/regex';
 import { badBucketLabel, forcedMonotonicity, invalidQuantile, possibleNonCounter } from '../annotations';
 import { SeriesCollector } from '../eval/collect';
-import { isValidLabelName } from '../eval/names';
+import { isValidLabelName, nameLikeKey } from '../eval/names';
 import { Evaluator, mergeAfterRelabel } from '../eval/evaluator';
-import type { Steps } from '../eval/steps';
+import { isAscending, lowerBound, Steps } from '../eval/steps';
 import { EvalValue, MatrixValue, newStepSeries, RawSeries, StepSeries, VectorValue } from '../eval/types';
 import type { Call, Expr } from '../parser/ast';
 import { QueryError } from '../value';
@@ -268,6 +268,11 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
   const rateKind = ['rate', 'increase', 'delta'].indexOf(name);
   if (name === 'quantile_over_time') warnBadQuantiles(ev, scalars[0], call.args[0].pos);
   const out: StepSeries[] = [];
+  // A selector's series have distinct label sets; when they also share their name, dropping
+  // it cannot make two of them collide, and the merge check can be skipped.
+  let fromSelector = false;
+  let sharedName: string | null = null;
+  let namesDiffer = false;
   const nonCounterNames = new Set<string>();
   const w: Window = {
     ts: new Float64Array(0),
@@ -281,6 +286,7 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
   };
   const n = steps.n;
   let ends: Float64Array = new Float64Array(0);
+  let ascending = false;
   let range = 0;
   let resetBuf: Int32Array = new Int32Array(16);
   const visit = (ser: RawSeries): void => {
@@ -300,7 +306,11 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
     let produced = false;
     let from = 0;
     let to = 0;
-    for (let i = 0; i < n; i++) {
+    // Only steps whose window (end - range, end] can hold a sample: a query range much
+    // longer than the series' life would otherwise visit mostly empty windows.
+    const first = ascending ? lowerBound(ends, ts[0]) : 0;
+    const last = ascending ? lowerBound(ends, ts[length - 1] + range) : n;
+    for (let i = first; i < last; i++) {
       const end = ends[i];
       const start = end - range;
       if (i > 0 && end < ends[i - 1]) from = to = 0;
@@ -354,17 +364,25 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
       const metricName = getLabel(ser.metric, METRIC_NAME);
       if (!COUNTER_SUFFIXES.some((suf) => metricName.endsWith(suf))) nonCounterNames.add(metricName);
     }
+    if (!namesDiffer) {
+      const key = nameLikeKey(ser.metric);
+      if (sharedName === null) sharedName = key;
+      else if (key !== sharedName) namesDiffer = true;
+    }
     const named = keepName ? { metric: ser.metric, dropName: false } : ev.dropName(ser.metric);
     out.push({ metric: named.metric, dropName: named.dropName || ser.dropName, vals, has });
   };
   if (matrixArg.type === 'MatrixSelector') {
     // Stream the selector's series: the function's output is all that needs keeping.
     ends = ev.windowEnds(matrixArg.vectorSelector, steps);
+    ascending = isAscending(ends);
     range = matrixArg.range;
+    fromSelector = true;
     await ev.streamMatrix(matrixArg, steps, visit);
   } else {
     const m = await ev.evalMatrix(matrixArg, steps);
     ends = m.ends;
+    ascending = isAscending(ends);
     range = m.range;
     for (const ser of m.series) {
       await ev.tick();
@@ -372,7 +390,7 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
     }
   }
   for (const nm of nonCounterNames) ev.annotations.info(possibleNonCounter(nm), matrixArg.pos);
-  return { kind: 'vector', series: mergeAfterRelabel(out, n) };
+  return { kind: 'vector', series: fromSelector && !namesDiffer ? out : mergeAfterRelabel(out, n) };
 }
 
 function checkedRegex(source: string, fn: string): Regex {
