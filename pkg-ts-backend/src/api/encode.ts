@@ -69,12 +69,24 @@ export function formatTimestamp(ms: number): string {
   return neg ? `-${body}` : body;
 }
 
+/**
+ * A string as a JSON string literal. Label names and values are nearly always printable ASCII
+ * without quotes or backslashes, which need no escaping; JSON.stringify handles the rest.
+ */
+function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(s);
+  }
+  return '"' + s + '"';
+}
+
 /** A label set as a JSON object in label order. */
 export function labelsJSON(ls: Labels): string {
   let s = '{';
   for (let i = 0; i < ls.length; i++) {
     if (i > 0) s += ',';
-    s += JSON.stringify(ls[i].name) + ':' + JSON.stringify(ls[i].value);
+    s += jsonString(ls[i].name) + ':' + jsonString(ls[i].value);
   }
   return s + '}';
 }
@@ -98,13 +110,24 @@ function vectorJSON(samples: readonly Sample[]): string {
 }
 
 function matrixJSON(series: readonly MatrixSeries[]): string {
-  const parts: string[] = [];
-  for (const s of series) {
-    const points: string[] = new Array(s.ts.length);
-    for (let i = 0; i < s.ts.length; i++) points[i] = pointJSON(s.ts[i], s.vs[i]);
-    parts.push(`{"metric":${labelsJSON(s.metric)},"values":[${points.join(',')}]}`);
+  // A range query's series share their step timestamps: format each once.
+  const stamps = new Map<number, string>();
+  let out = '[';
+  for (let k = 0; k < series.length; k++) {
+    const s = series[k];
+    out += (k > 0 ? ',{"metric":' : '{"metric":') + labelsJSON(s.metric) + ',"values":[';
+    for (let i = 0; i < s.ts.length; i++) {
+      const t = s.ts[i];
+      let stamp = stamps.get(t);
+      if (stamp === undefined) {
+        stamp = formatTimestamp(t);
+        stamps.set(t, stamp);
+      }
+      out += (i > 0 ? ',[' : '[') + stamp + ',"' + formatSampleValue(s.vs[i]) + '"]';
+    }
+    out += ']}';
   }
-  return `[${parts.join(',')}]`;
+  return out + ']';
 }
 
 /** The `result` member of a query response. */
