@@ -6,6 +6,7 @@ import type { Matcher } from '../model/matcher';
 import type { Appendable, Appender, Querier, Queryable } from '../storage/interface';
 import { HeadAppender } from './head/appender';
 import { MemSeries } from './head/memSeries';
+import { SeriesColumns } from './head/seriesColumns';
 import { hashLabels, SeriesMap } from './head/seriesMap';
 import { postingsForMatchers } from './index/matchers';
 import { MemPostings } from './index/postings';
@@ -42,6 +43,7 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
   readonly chunkRangeMs: number;
   private readonly byLabels = new SeriesMap<MemSeries>();
   private readonly byRef = new Map<number, MemSeries>();
+  private readonly columns = new SeriesColumns();
   /** Interned label pairs by name and value: series share the pair objects, not just the strings. */
   private readonly pairs = new Map<string, Map<string, Label>>();
   private readonly tombstones = new TombstoneSet();
@@ -144,7 +146,7 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
   }
 
   private insert(ref: number, hash: number, labels: Labels): MemSeries {
-    const s = new MemSeries(ref, this.internLabels(labels));
+    const s = new MemSeries(ref, this.internLabels(labels), this.columns, this.columns.allocSlot());
     this.byLabels.add(s, hash);
     this.byRef.set(ref, s);
     this.index.add(ref, s.labels);
@@ -235,7 +237,7 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
     for (const ref of dead) {
       const s = this.byRef.get(ref)!;
       removed.push(s);
-      s.removed = true;
+      s.release();
       this.byRef.delete(ref);
       this.byLabels.delete(s);
       this.tombstones.delete(ref);

@@ -1,70 +1,111 @@
 // One series in the head: its interned labels, closed chunks packed into one growing byte
 // buffer (a typed-array store per series instead of an object per chunk), and the open chunk.
 import type { Labels } from '../../model/labels';
-import { XorChunkEncoder, XorChunkIterator } from '../chunkenc/xor';
+import { XorChunkIterator } from '../chunkenc/xor';
 import type { ChunkRef } from '../querier';
+
+import { DEAD_SLOT, SeriesColumns } from './seriesColumns';
 
 const META = 3; // mint, maxt, byte offset per closed chunk
 // Shared until a series closes its first chunk: an empty typed array still costs an object.
 const NO_BYTES = new Uint8Array(0);
+const NO_META: number[] = [];
 
+/**
+ * Numbers that change with every sample (last sample, staged sample, the open chunk and its
+ * encoder state) live in the head's SeriesColumns under `slot`; the accessors below read them.
+ */
 export class MemSeries {
   private store = NO_BYTES;
   private storeLen = 0;
   // A plain array (timestamps are never NaN): smaller than a typed array for a few entries.
-  private meta: number[] = [];
+  private meta = NO_META;
   private nClosed = 0;
-  private open: XorChunkEncoder | null = null;
-  private openMint = 0;
-  /** Exclusive end of the time window the open chunk may hold (chunks never span block boundaries). */
-  private openEnd = Infinity;
 
-  lastT = -Infinity;
-  lastV = 0;
   /** True once a series record for it is in the WAL. */
   logged = false;
   /** True once garbage-collected out of the head; appenders holding it must look it up again. */
   removed = false;
-  /** The appender that staged samples for this series, and the last staged sample. */
+  /** The appender that staged samples for this series (its last staged sample is stagedT/stagedV). */
   stagedBy = 0;
-  stagedT = 0;
-  stagedV = 0;
 
   constructor(
     readonly ref: number,
-    readonly labels: Labels
+    readonly labels: Labels,
+    private readonly cols: SeriesColumns,
+    private slot: number
   ) {}
+
+  get lastT(): number {
+    return this.cols.lastT(this.slot);
+  }
+
+  get lastV(): number {
+    return this.cols.lastV(this.slot);
+  }
+
+  get stagedT(): number {
+    return this.cols.stagedT(this.slot);
+  }
+
+  set stagedT(t: number) {
+    this.cols.setStagedT(this.slot, t);
+  }
+
+  get stagedV(): number {
+    return this.cols.stagedV(this.slot);
+  }
+
+  set stagedV(v: number) {
+    this.cols.setStagedV(this.slot, v);
+  }
+
+  /** Takes the series out of the head: its column slot and open chunk are given back. */
+  release(): void {
+    this.removed = true;
+    if (this.slot === DEAD_SLOT) return;
+    this.cols.freeSlot(this.slot);
+    this.slot = DEAD_SLOT;
+  }
+
+  private hasOpen(): boolean {
+    return this.cols.openCount(this.slot) > 0;
+  }
 
   firstT(): number {
     if (this.nClosed > 0) return this.meta[0];
-    return this.open ? this.openMint : Infinity;
+    return this.hasOpen() ? this.cols.openMint(this.slot) : Infinity;
   }
 
   numChunks(): number {
-    return this.nClosed + (this.open ? 1 : 0);
+    return this.nClosed + (this.hasOpen() ? 1 : 0);
   }
 
   /** Appends a sample known to be newer than lastT. */
   append(t: number, v: number, chunkSize: number, chunkRangeMs: number): void {
-    if (this.open === null || this.open.numSamples() >= chunkSize || t >= this.openEnd) {
+    const cols = this.cols;
+    const slot = this.slot;
+    const n = cols.openCount(slot);
+    if (n === 0 || n >= chunkSize || t >= cols.openEnd(slot)) {
       this.closeOpen();
-      this.open = new XorChunkEncoder(64);
-      this.openMint = t;
-      this.openEnd = chunkRangeMs > 0 ? (Math.floor(t / chunkRangeMs) + 1) * chunkRangeMs : Infinity;
+      cols.startOpen(slot, t, chunkRangeMs > 0 ? (Math.floor(t / chunkRangeMs) + 1) * chunkRangeMs : Infinity);
     }
-    this.open.append(t, v);
-    this.lastT = t;
-    this.lastV = v;
+    cols.appendOpen(slot, t, v);
   }
 
   private closeOpen(): void {
-    if (this.open === null) return;
-    this.addClosedChunk(this.open.bytes(), this.openMint, this.lastT);
-    this.open = null;
+    if (!this.hasOpen()) return;
+    const cols = this.cols;
+    const bytes = cols.copyOpen(this.slot, true);
+    const mint = cols.openMint(this.slot);
+    cols.dropOpen(this.slot);
+    this.addClosedChunk(bytes, mint, cols.lastT(this.slot));
   }
 
   /** Adds an already encoded chunk after the existing ones (replay of a checkpoint). */
   addClosedChunk(bytes: Uint8Array, mint: number, maxt: number): void {
+    // An open chunk holds older samples: it goes first.
+    this.closeOpen();
     if (this.storeLen + bytes.length > this.store.length) {
       // Grow by half: a series holds a handful of chunks between head truncations.
       const need = this.storeLen + bytes.length;
@@ -73,14 +114,15 @@ export class MemSeries {
       this.store = next;
     }
     this.store.set(bytes, this.storeLen);
+    if (this.meta === NO_META) this.meta = [];
     this.meta.push(mint, maxt, this.storeLen);
     this.storeLen += bytes.length;
     this.nClosed++;
     if (maxt > this.lastT) {
       // Duplicate detection after a restart needs the last value, which only the chunk knows.
       const it = new XorChunkIterator(bytes);
-      while (it.next()) this.lastV = it.v();
-      this.lastT = maxt;
+      while (it.next()) this.cols.setLastV(this.slot, it.v());
+      this.cols.setLastT(this.slot, maxt);
     }
   }
 
@@ -98,10 +140,12 @@ export class MemSeries {
       const bytes = store.subarray(start, end);
       out.push({ mint: cmin, maxt: cmax, iterator: () => new XorChunkIterator(bytes) });
     }
-    if (this.open && this.openMint <= maxt && this.lastT >= mint) {
-      const buf = this.open.liveBuffer();
-      const count = this.open.numSamples();
-      out.push({ mint: this.openMint, maxt: this.lastT, iterator: () => new XorChunkIterator(buf, count) });
+    const count = this.cols.openCount(this.slot);
+    const openMint = this.cols.openMint(this.slot);
+    const lastT = this.lastT;
+    if (count > 0 && openMint <= maxt && lastT >= mint) {
+      const buf = this.cols.copyOpen(this.slot, false);
+      out.push({ mint: openMint, maxt: lastT, iterator: () => new XorChunkIterator(buf, count) });
     }
     return out;
   }
@@ -115,8 +159,9 @@ export class MemSeries {
       const end = i + 1 < this.nClosed ? this.meta[m + 2 + META] : this.storeLen;
       out.push({ bytes: this.store.subarray(this.meta[m + 2], end), mint: this.meta[m], maxt: this.meta[m + 1] });
     }
-    if (this.open && this.openMint <= maxt && this.lastT >= mint) {
-      out.push({ bytes: this.open.bytes(), mint: this.openMint, maxt: this.lastT });
+    const openMint = this.cols.openMint(this.slot);
+    if (this.hasOpen() && openMint <= maxt && this.lastT >= mint) {
+      out.push({ bytes: this.cols.copyOpen(this.slot, true), mint: openMint, maxt: this.lastT });
     }
     return out;
   }
@@ -136,8 +181,8 @@ export class MemSeries {
       this.meta = meta;
       this.nClosed -= drop;
     }
-    if (this.open && this.lastT < mint) {
-      this.open = null;
+    if (this.hasOpen() && this.lastT < mint) {
+      this.cols.dropOpen(this.slot);
       dropped++;
     }
     return dropped;
