@@ -1,13 +1,16 @@
 // Turning data into blocks: the head's range cut into a block, several blocks merged into one
 // (their tombstones applied), and the choice of which blocks to merge. Merged ranges grow by a
-// factor of three from the minimum block duration up to the maximum.
+// factor of three from the minimum block duration up to the maximum. The series sources are
+// consumed by writeBlock, which pauses between series.
 import { compareLabels, Labels } from '../model/labels';
 import { XorChunkEncoder, XorChunkIterator } from './chunkenc/xor';
 import type { Head } from './head';
+import type { MemSeries } from './head/memSeries';
 import type { Block } from './block/block';
 import type { BlockMeta } from './block/files';
-import { BlockSeriesInput, EncodedChunk, writeBlock } from './block/writer';
+import { BlockSeriesInput, EncodedChunk, writeBlock, WrittenBlock } from './block/writer';
 import { Intervals, isDeleted } from './tombstones';
+import { sortYielding, Yielder } from './yielder';
 
 /**
  * Keeps chunks wholly inside [mint, maxt] and untouched by deletions as they are; re-encodes
@@ -52,12 +55,24 @@ export function rechunk(
   return out;
 }
 
-/** The head's series with their data in [mint, maxtExclusive), sorted by label set. */
-export function* headSeriesForBlock(head: Head, mint: number, maxtExclusive: number): Generator<BlockSeriesInput> {
-  const series = [...head.allSeries()].filter(
-    (s) => s.numChunks() > 0 && s.firstT() < maxtExclusive && s.lastT >= mint
-  );
-  series.sort((a, b) => compareLabels(a.labels, b.labels));
+/**
+ * The head's series with their data in [mint, maxtExclusive), sorted by label set. Taken
+ * series by series while appends go on: they only add data at or after maxtExclusive (the
+ * head rejects older samples by then), and closed chunks are never rewritten in place.
+ */
+export async function* headSeriesForBlock(
+  head: Head,
+  mint: number,
+  maxtExclusive: number,
+  y: Yielder
+): AsyncGenerator<BlockSeriesInput> {
+  const series: MemSeries[] = [];
+  let seen = 0;
+  for (const s of head.allSeries()) {
+    if (s.numChunks() > 0 && s.firstT() < maxtExclusive && s.lastT >= mint) series.push(s);
+    if ((++seen & 1023) === 0) await y.check();
+  }
+  await sortYielding(series, (a, b) => compareLabels(a.labels, b.labels), y);
   for (const s of series) {
     const chunks = rechunk(
       s.encodedChunksIn(mint, maxtExclusive - 1),
@@ -95,16 +110,26 @@ function* mergedBlockSeries(blocks: readonly Block[], chunkSize: number): Genera
 }
 
 /** Writes one block holding the data of `blocks` minus their tombstones. */
-export function compactBlocks(parentDir: string, blocks: readonly Block[], chunkSize: number): BlockMeta | null {
+export function compactBlocks(
+  parentDir: string,
+  blocks: readonly Block[],
+  chunkSize: number,
+  y: Yielder
+): Promise<WrittenBlock | null> {
   const sorted = [...blocks].sort((a, b) => a.meta.minTime - b.meta.minTime);
   const sources = new Set<string>();
   for (const b of sorted) for (const s of b.meta.compaction.sources) sources.add(s);
-  return writeBlock(parentDir, mergedBlockSeries(sorted, chunkSize), {
-    mint: sorted[0].meta.minTime,
-    maxt: sorted[sorted.length - 1].meta.maxTime,
-    level: Math.max(...sorted.map((b) => b.meta.compaction.level)) + 1,
-    sources: [...sources].sort(),
-  });
+  return writeBlock(
+    parentDir,
+    mergedBlockSeries(sorted, chunkSize),
+    {
+      mint: sorted[0].meta.minTime,
+      maxt: sorted[sorted.length - 1].meta.maxTime,
+      level: Math.max(...sorted.map((b) => b.meta.compaction.level)) + 1,
+      sources: [...sources].sort(),
+    },
+    y
+  );
 }
 
 /** Block ranges: the minimum duration times 3^k, up to the maximum duration. */

@@ -1,8 +1,11 @@
 // The database: a head with its WAL in front of persisted blocks. Once the head spans 1.5
 // block lengths, its oldest block-length of data is written as a block, the head truncated
 // and the WAL checkpointed; blocks are then merged into longer ones and old ones dropped by
-// retention. Disk work runs synchronously on the event loop between commits, which keeps
-// every step atomic with respect to appenders and queriers.
+// retention. That background work runs one job at a time, in slices between which the event
+// loop serves scrapes, commits and queries (see yielder.ts). Each job swaps its result in
+// within one synchronous step (new block in, head truncated or source blocks out), so every
+// querier sees each sample exactly once; deletions made while a job runs are applied to the
+// block it produces.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Labels } from '../model/labels';
@@ -13,7 +16,7 @@ import * as metrics from '../util/metrics';
 import { Block } from './block/block';
 import type { BlockMeta } from './block/files';
 import { isULID } from './block/ulid';
-import { writeBlock } from './block/writer';
+import { writeBlock, WrittenBlock } from './block/writer';
 import { compactBlocks, compactionRanges, headSeriesForBlock, planCompaction } from './compact';
 import { Head } from './head';
 import { dumpHead, HeadReplayer, WALHeadLog } from './headWal';
@@ -22,6 +25,7 @@ import { postingsForMatchers } from './index/matchers';
 import { MergeQuerier } from './querier';
 import { headStatus, TSDBStatus } from './status';
 import { ReplayProgress, replayWAL, WAL } from './wal/wal';
+import { CancelledError, Yielder } from './yielder';
 
 export type { TSDBStatus } from './status';
 export type { BlockMeta } from './block/files';
@@ -38,6 +42,15 @@ export interface TSDBOptions {
   maxBlockDurationMs: number;
   walFsync: 'commit' | 'interval';
   logger: Logger;
+  /** Longest run of background work between event-loop turns, in ms (0: a turn at every step). */
+  workSliceMs: number;
+}
+
+/** A deletion made while a job that writes a block was running. */
+interface PendingDeletion {
+  matchers: Matcher[];
+  mint: number;
+  maxt: number;
 }
 
 export function resolveOptions(opts: Partial<TSDBOptions> = {}): TSDBOptions {
@@ -51,6 +64,7 @@ export function resolveOptions(opts: Partial<TSDBOptions> = {}): TSDBOptions {
     maxBlockDurationMs: Math.max(opts.maxBlockDurationMs || derivedMax, minBlockDurationMs),
     walFsync: opts.walFsync ?? 'commit',
     logger: opts.logger ?? nopLogger,
+    workSliceMs: opts.workSliceMs ?? 10,
   };
 }
 
@@ -85,7 +99,13 @@ export class TSDB implements Appendable, Queryable {
   private blockList: Block[];
   private readonly ranges: number[];
   private readonly timer: NodeJS.Timeout;
-  private compactionQueued = false;
+  private readonly yielder: Yielder;
+  /** Settles when the last queued background job has finished (never rejects). */
+  private background: Promise<void> = Promise.resolve();
+  /** A compaction queued and not yet started, which later requests join. */
+  private compactionQueued: Promise<void> | null = null;
+  /** Deletions to apply to the block being written; null when no block is being written. */
+  private pendingDeletions: PendingDeletion[] | null = null;
   private closed = false;
 
   private constructor(
@@ -99,7 +119,8 @@ export class TSDB implements Appendable, Queryable {
   ) {
     this.blockList = blocks;
     this.ranges = compactionRanges(opts.minBlockDurationMs, opts.maxBlockDurationMs);
-    this.timer = setInterval(() => this.runCompaction(), COMPACTION_INTERVAL_MS);
+    this.yielder = new Yielder(opts.workSliceMs);
+    this.timer = setInterval(() => this.scheduleCompaction(), COMPACTION_INTERVAL_MS);
     this.timer.unref();
   }
 
@@ -108,16 +129,16 @@ export class TSDB implements Appendable, Queryable {
     fs.mkdirSync(dir, { recursive: true });
     const lock = DirLock.acquire(dir);
     try {
-      return TSDB.openLocked(dir, opts, lock);
+      return await TSDB.openLocked(dir, opts, lock);
     } catch (err) {
       lock.release();
       throw err;
     }
   }
 
-  private static openLocked(dir: string, opts: TSDBOptions, lock: DirLock): TSDB {
+  private static async openLocked(dir: string, opts: TSDBOptions, lock: DirLock): Promise<TSDB> {
     const logger = opts.logger;
-    const blocks = loadBlocks(dir, logger);
+    const blocks = await loadBlocks(dir, logger);
     const head = new Head({ chunkRangeMs: opts.minBlockDurationMs });
     const minValid = blocks.length > 0 ? blocks[blocks.length - 1].meta.maxTime : -Infinity;
     head.setMinValidTime(minValid);
@@ -169,41 +190,76 @@ export class TSDB implements Appendable, Queryable {
     for (const b of this.blockList) {
       if (b.overlapsRange(mint, maxt)) b.addTombstones(postingsForMatchers(b.index, matchers), mint, maxt);
     }
+    this.pendingDeletions?.push({ matchers, mint, maxt });
     if (durable) await durable;
   }
 
   /** Rewrites every block that has tombstones without the deleted data. */
-  async cleanTombstones(): Promise<void> {
-    for (const b of [...this.blockList]) {
-      if (!b.hasTombstones()) continue;
-      const meta = compactBlocks(this.dir, [b], this.head.chunkSize);
-      this.replaceBlocks([b], meta);
-    }
+  cleanTombstones(): Promise<void> {
+    return this.enqueue(async () => {
+      for (const b of [...this.blockList]) {
+        if (this.closed) return;
+        if (!b.hasTombstones() || !this.blockList.includes(b)) continue;
+        await this.produceBlock(
+          () => compactBlocks(this.dir, [b], this.head.chunkSize, this.yielder),
+          (fresh) => this.replaceBlocks([b], fresh)
+        );
+      }
+    });
   }
 
   /** Hard-links every block into `dir`, and writes the head as one more block when asked. */
-  async snapshot(dir: string, withHead: boolean): Promise<void> {
-    fs.mkdirSync(dir, { recursive: true });
-    for (const b of this.blockList) linkTree(b.dir, path.join(dir, b.ulid));
-    if (withHead && this.head.minT() <= this.head.maxT()) {
-      const mint = this.head.minT();
-      const maxt = this.head.maxT() + 1;
-      writeBlock(dir, headSeriesForBlock(this.head, mint, maxt), { mint, maxt, level: 1 });
+  snapshot(dir: string, withHead: boolean): Promise<void> {
+    return this.enqueue(async () => {
+      fs.mkdirSync(dir, { recursive: true });
+      for (const b of this.blockList) linkTree(b.dir, path.join(dir, b.ulid));
+      if (withHead && this.head.minT() <= this.head.maxT()) {
+        const mint = this.head.minT();
+        const maxt = this.head.maxT() + 1;
+        const y = this.yielder;
+        await writeBlock(dir, headSeriesForBlock(this.head, mint, maxt, y), { mint, maxt, level: 1 }, y);
+      }
+    });
+  }
+
+  /**
+   * Persists the head while it spans enough time, merges blocks, and applies retention; the
+   * promise settles when that is done (joining a compaction already queued).
+   */
+  compact(): Promise<void> {
+    if (!this.compactionQueued) {
+      this.compactionQueued = this.enqueue(() => {
+        this.compactionQueued = null;
+        return this.compactNow();
+      });
     }
+    return this.compactionQueued;
   }
 
-  /** Persists the head while it spans enough time, merges blocks, and applies retention. */
-  async compact(): Promise<void> {
-    this.compactNow();
-  }
-
+  /** Stops background work (an unfinished block is discarded) and closes the files. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.yielder.cancel();
+    await this.background;
     this.wal.close();
     for (const b of this.blockList) b.close();
     this.lock.release();
+  }
+
+  /** Runs `job` after the jobs queued before it; a job cut short by close() resolves. */
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    const run = this.background.then(async () => {
+      if (this.closed) return;
+      try {
+        await job();
+      } catch (err) {
+        if (!(err instanceof CancelledError)) throw err;
+      }
+    });
+    this.background = run.catch(() => undefined);
+    return run;
   }
 
   private headCompactable(): boolean {
@@ -212,44 +268,64 @@ export class TSDB implements Appendable, Queryable {
   }
 
   private scheduleCompaction(): void {
-    if (this.compactionQueued) return;
-    this.compactionQueued = true;
-    setImmediate(() => {
-      this.compactionQueued = false;
-      this.runCompaction();
-    });
+    this.compact().catch((err: Error) => this.opts.logger.error('Compaction failed', { err }));
   }
 
-  private runCompaction(): void {
-    try {
-      this.compactNow();
-    } catch (err) {
-      this.opts.logger.error('Compaction failed', { err });
-    }
-  }
-
-  private compactNow(): void {
-    if (this.closed) return;
+  private async compactNow(): Promise<void> {
     const r = this.opts.minBlockDurationMs;
-    while (this.headCompactable()) {
+    const y = this.yielder;
+    while (!this.closed && this.headCompactable()) {
       const mint = Math.floor(this.head.minT() / r) * r;
       const maxt = mint + r;
-      const meta = writeBlock(this.dir, headSeriesForBlock(this.head, mint, maxt), { mint, maxt, level: 1 });
-      if (meta) this.addBlock(Block.open(path.join(this.dir, meta.ulid)));
-      this.head.truncate(maxt);
+      const fresh = await this.produceBlock(
+        () => writeBlock(this.dir, headSeriesForBlock(this.head, mint, maxt, y), { mint, maxt, level: 1 }, y),
+        (b) => {
+          if (b) this.addBlock(b);
+          this.head.truncate(maxt);
+          return undefined;
+        }
+      );
       this.wal.checkpoint((emit) => dumpHead(this.head, emit));
-      this.opts.logger.info('Head compacted into a block', { mint, maxt, ulid: meta?.ulid ?? '' });
+      this.opts.logger.info('Head compacted into a block', { mint, maxt, ulid: fresh?.ulid ?? '' });
     }
     for (;;) {
-      const group = planCompaction(this.blocks(), this.ranges);
+      const group = this.closed ? null : planCompaction(this.blocks(), this.ranges);
       if (!group) break;
       const ulids = new Set(group.map((m) => m.ulid));
       const sources = this.blockList.filter((b) => ulids.has(b.ulid));
-      const meta = compactBlocks(this.dir, sources, this.head.chunkSize);
-      this.replaceBlocks(sources, meta);
-      this.opts.logger.info('Blocks compacted', { sources: [...ulids].join(','), ulid: meta?.ulid ?? '' });
+      const fresh = await this.produceBlock(
+        () => compactBlocks(this.dir, sources, this.head.chunkSize, y),
+        (b) => this.replaceBlocks(sources, b)
+      );
+      this.opts.logger.info('Blocks compacted', { sources: [...ulids].join(','), ulid: fresh?.ulid ?? '' });
     }
-    this.applyRetention();
+    if (!this.closed) await this.applyRetention();
+  }
+
+  /**
+   * Writes a block with `write`, then in the same synchronous step opens it, lets `install`
+   * swap it in, and applies the deletions made meanwhile; awaits what `install` returns.
+   */
+  private async produceBlock(
+    write: () => Promise<WrittenBlock | null>,
+    install: (b: Block | null) => Promise<void> | undefined
+  ): Promise<Block | null> {
+    this.pendingDeletions = [];
+    let fresh: Block | null;
+    let installed: Promise<void> | undefined;
+    try {
+      const written = await write();
+      fresh = written ? Block.fromWritten(written) : null;
+      installed = install(fresh);
+      if (fresh) {
+        for (const d of this.pendingDeletions)
+          fresh.addTombstones(postingsForMatchers(fresh.index, d.matchers), d.mint, d.maxt);
+      }
+    } finally {
+      this.pendingDeletions = null;
+    }
+    await installed;
+    return fresh;
   }
 
   private addBlock(b: Block): void {
@@ -257,14 +333,15 @@ export class TSDB implements Appendable, Queryable {
     this.blockList.sort((a, c) => a.meta.minTime - c.meta.minTime);
   }
 
-  private replaceBlocks(old: readonly Block[], meta: BlockMeta | null): void {
-    if (meta) this.addBlock(Block.open(path.join(this.dir, meta.ulid)));
+  /** Swaps blocks in one step; the promise settles when the old ones' files are removed. */
+  private replaceBlocks(old: readonly Block[], fresh: Block | null): Promise<void> {
+    if (fresh) this.addBlock(fresh);
     const gone = new Set(old);
     this.blockList = this.blockList.filter((b) => !gone.has(b));
-    for (const b of old) b.markDeleted();
+    return Promise.all(old.map((b) => b.markDeleted())).then(() => undefined);
   }
 
-  private applyRetention(): void {
+  private async applyRetention(): Promise<void> {
     const { retentionTimeMs, retentionSizeBytes, logger } = this.opts;
     if (this.blockList.length === 0) return;
     const doomed = new Set<Block>();
@@ -289,12 +366,12 @@ export class TSDB implements Appendable, Queryable {
         minTime: b.meta.minTime,
         maxTime: b.meta.maxTime,
       });
-    this.replaceBlocks([...doomed], null);
+    await this.replaceBlocks([...doomed], null);
   }
 }
 
 /** Opens every block directory; skips unreadable ones and removes leftovers of interrupted work. */
-function loadBlocks(dir: string, logger: Logger): Block[] {
+async function loadBlocks(dir: string, logger: Logger): Promise<Block[]> {
   const blocks: Block[] = [];
   for (const name of fs.readdirSync(dir)) {
     const full = path.join(dir, name);
@@ -318,7 +395,7 @@ function loadBlocks(dir: string, logger: Logger): Block[] {
   );
   for (const b of superseded) {
     logger.warn('Removing block superseded by a compacted one', { block: b.ulid });
-    b.markDeleted();
+    await b.markDeleted();
   }
   return blocks.filter((b) => !superseded.includes(b)).sort((a, b) => a.meta.minTime - b.meta.minTime);
 }

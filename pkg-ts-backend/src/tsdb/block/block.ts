@@ -2,6 +2,7 @@
 // segment files on demand (one pread per chunk when an iterator reaches it). Queriers hold a
 // reference so a block deleted by compaction or retention stays readable until they close.
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Labels } from '../../model/labels';
@@ -20,7 +21,7 @@ import {
   TombstoneEntry,
   writeFileAtomic,
 } from './files';
-import type { EncodedChunk } from './writer';
+import type { EncodedChunk, WrittenBlock } from './writer';
 
 const TWO_32 = 4294967296;
 
@@ -81,6 +82,11 @@ export class Block implements ChunkSeriesSource {
     return block;
   }
 
+  /** The block `writeBlock` just wrote, without reading its index back. */
+  static fromWritten(w: WrittenBlock): Block {
+    return new Block(w.dir, w.meta, w.index);
+  }
+
   get ulid(): string {
     return this.meta.ulid;
   }
@@ -122,8 +128,11 @@ export class Block implements ChunkSeriesSource {
     if (this.refs === 0 && this.deleted) this.closeFiles();
   }
 
-  /** Removes the block from disk; open queriers keep reading through their descriptors. */
-  markDeleted(): void {
+  /**
+   * Removes the block from disk; open queriers keep reading through their descriptors. The
+   * directory is renamed away at once; the returned promise settles once its files are gone.
+   */
+  markDeleted(): Promise<void> {
     this.deleted = true;
     if (this.refs === 0) this.closeFiles();
     else {
@@ -135,7 +144,7 @@ export class Block implements ChunkSeriesSource {
     const doomed = `${this.dir}.tmp`;
     fs.rmSync(doomed, { recursive: true, force: true });
     fs.renameSync(this.dir, doomed);
-    fs.rmSync(doomed, { recursive: true, force: true });
+    return fsp.rm(doomed, { recursive: true, force: true });
   }
 
   close(): void {

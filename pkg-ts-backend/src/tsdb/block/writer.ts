@@ -1,27 +1,30 @@
 // Writes a block: chunks streamed to segment files, then the index, tombstones and meta.json,
 // all inside `<ulid>.tmp`, which is synced and renamed to `<ulid>` only when complete. A crash
-// leaves at most a `.tmp` directory that the next start removes.
-import * as fs from 'node:fs';
+// leaves at most a `.tmp` directory that the next start removes. All file I/O is asynchronous
+// and the work pauses between slices, so a large block does not hold up the event loop.
+import type { FileHandle } from 'node:fs/promises';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Labels } from '../../model/labels';
 import { chunkSampleCount } from '../chunkenc/xor';
 import { ByteWriter } from '../encoding';
-import { fsyncDir } from '../wal/segment';
+import type { Yielder } from '../yielder';
 import {
   BlockMeta,
   CHUNKS_MAGIC,
   chunkSegmentName,
   ChunkMeta,
-  encodeIndex,
+  DecodedIndex,
   encodeTombstoneFile,
   FORMAT_VERSION,
-  IndexSeries,
 } from './files';
+import { IndexBuilder, writeAll } from './indexWriter';
 import { newULID } from './ulid';
 
 export const MAX_CHUNK_SEGMENT_SIZE = 512 * 1024 * 1024;
 const TWO_32 = 4294967296;
+const FLUSH_BYTES = 1 << 20;
 
 export interface EncodedChunk {
   bytes: Uint8Array;
@@ -35,54 +38,61 @@ export interface BlockSeriesInput {
 }
 
 class ChunkSegmentWriter {
-  private fd = -1;
+  private file: FileHandle | undefined;
   private segment = 0;
   private offset = 0;
-  private readonly buf = new ByteWriter(1 << 20);
+  private readonly buf = new ByteWriter(FLUSH_BYTES + (FLUSH_BYTES >> 2));
 
-  constructor(private readonly dir: string) {
-    fs.mkdirSync(dir);
+  private constructor(private readonly dir: string) {}
+
+  static async create(dir: string): Promise<ChunkSegmentWriter> {
+    await fsp.mkdir(dir);
+    return new ChunkSegmentWriter(dir);
   }
 
-  private openNext(): void {
-    this.closeCurrent();
+  private async openNext(): Promise<void> {
+    await this.closeCurrent();
     this.segment++;
-    this.fd = fs.openSync(path.join(this.dir, chunkSegmentName(this.segment)), 'w');
+    this.file = await fsp.open(path.join(this.dir, chunkSegmentName(this.segment)), 'w');
     this.buf.u32(CHUNKS_MAGIC);
     this.buf.byte(FORMAT_VERSION);
     this.offset = 5;
   }
 
-  private flush(): void {
-    const data = this.buf.view();
-    let off = 0;
-    while (off < data.length) off += fs.writeSync(this.fd, data, off, data.length - off);
+  private async flush(): Promise<void> {
+    await writeAll(this.file!, this.buf.view());
     this.buf.reset();
   }
 
-  private closeCurrent(): void {
-    if (this.fd < 0) return;
-    this.flush();
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
-    this.fd = -1;
+  private async closeCurrent(): Promise<void> {
+    const file = this.file;
+    if (!file) return;
+    this.file = undefined;
+    try {
+      await writeAll(file, this.buf.view());
+      this.buf.reset();
+      await file.sync();
+    } finally {
+      await file.close();
+    }
   }
 
-  write(c: EncodedChunk): ChunkMeta {
+  async write(c: EncodedChunk): Promise<ChunkMeta> {
     const need = c.bytes.length + 14;
-    if (this.fd < 0 || this.offset + need > MAX_CHUNK_SEGMENT_SIZE) this.openNext();
+    if (!this.file || this.offset + need > MAX_CHUNK_SEGMENT_SIZE) await this.openNext();
     const before = this.buf.length;
     this.buf.uvarint(c.bytes.length);
     const dataOffset = this.offset + (this.buf.length - before);
     this.buf.bytes(c.bytes);
     this.buf.u32(crc32(c.bytes));
     this.offset += this.buf.length - before;
-    if (this.buf.length > 1 << 20) this.flush();
+    if (this.buf.length >= FLUSH_BYTES) await this.flush();
     return { mint: c.mint, maxt: c.maxt, ref: this.segment * TWO_32 + dataOffset, length: c.bytes.length };
   }
 
-  close(): void {
-    this.closeCurrent();
+  /** Syncs and closes the open segment (also after a failure, to release the descriptor). */
+  close(): Promise<void> {
+    return this.closeCurrent();
   }
 }
 
@@ -94,66 +104,96 @@ export interface WriteBlockOptions {
   sources?: string[];
 }
 
+/** A block just written: its directory, meta and index as a reader would decode them. */
+export interface WrittenBlock {
+  dir: string;
+  meta: BlockMeta;
+  index: DecodedIndex;
+}
+
 /**
- * Writes a block under `parentDir` from series sorted by label set; returns its meta, or null
- * when no series has data (no block is created then).
+ * Writes a block under `parentDir` from series sorted by label set, pausing through `y` so the
+ * event loop keeps running; returns it, or null when no series has data (no block is created).
+ * The block appears under its final name only complete and synced; on failure or cancellation
+ * its temporary directory is removed.
  */
-export function writeBlock(
+export async function writeBlock(
   parentDir: string,
-  series: Iterable<BlockSeriesInput>,
-  opts: WriteBlockOptions
-): BlockMeta | null {
+  series: AsyncIterable<BlockSeriesInput> | Iterable<BlockSeriesInput>,
+  opts: WriteBlockOptions,
+  y: Yielder
+): Promise<WrittenBlock | null> {
   const ulid = newULID();
   const tmp = path.join(parentDir, ulid + '.tmp');
-  fs.mkdirSync(tmp, { recursive: true });
+  await fsp.mkdir(tmp, { recursive: true });
+  let chunks: ChunkSegmentWriter | undefined;
   try {
-    const chunks = new ChunkSegmentWriter(path.join(tmp, 'chunks'));
-    const indexSeries: IndexSeries[] = [];
+    chunks = await ChunkSegmentWriter.create(path.join(tmp, 'chunks'));
+    const index = new IndexBuilder();
     let numSamples = 0;
     let numChunks = 0;
-    for (const s of series) {
+    for await (const s of series) {
       if (s.chunks.length === 0) continue;
       const metas: ChunkMeta[] = [];
       for (const c of s.chunks) {
-        metas.push(chunks.write(c));
+        metas.push(await chunks.write(c));
         numSamples += chunkSampleCount(c.bytes);
       }
       numChunks += metas.length;
-      indexSeries.push({ labels: s.labels, chunks: metas });
+      index.add(s.labels, metas);
+      await y.check();
     }
-    chunks.close();
-    if (indexSeries.length === 0) {
-      fs.rmSync(tmp, { recursive: true, force: true });
+    await chunks.close();
+    if (index.numSeries === 0) {
+      await fsp.rm(tmp, { recursive: true, force: true });
       return null;
     }
-    writeSynced(path.join(tmp, 'index'), encodeIndex(indexSeries));
-    writeSynced(path.join(tmp, 'tombstones'), encodeTombstoneFile([]));
+    const indexFile = await fsp.open(path.join(tmp, 'index'), 'w');
+    let decoded: DecodedIndex;
+    try {
+      decoded = await index.write(indexFile, y);
+      await indexFile.sync();
+    } finally {
+      await indexFile.close();
+    }
+    await writeSynced(path.join(tmp, 'tombstones'), encodeTombstoneFile([]));
     const meta: BlockMeta = {
       ulid,
       minTime: opts.mint,
       maxTime: opts.maxt,
-      stats: { numSamples, numSeries: indexSeries.length, numChunks, numTombstones: 0 },
+      stats: { numSamples, numSeries: index.numSeries, numChunks, numTombstones: 0 },
       compaction: { level: opts.level, sources: opts.sources ?? [ulid] },
       version: FORMAT_VERSION,
     };
-    writeSynced(path.join(tmp, 'meta.json'), Buffer.from(JSON.stringify(meta, null, 2)));
-    fsyncDir(tmp);
-    fs.renameSync(tmp, path.join(parentDir, ulid));
-    fsyncDir(parentDir);
-    return meta;
+    await writeSynced(path.join(tmp, 'meta.json'), Buffer.from(JSON.stringify(meta, null, 2)));
+    await syncDir(tmp);
+    const dir = path.join(parentDir, ulid);
+    await fsp.rename(tmp, dir);
+    await syncDir(parentDir);
+    return { dir, meta, index: decoded };
   } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await chunks?.close().catch(() => undefined);
+    await fsp.rm(tmp, { recursive: true, force: true });
     throw err;
   }
 }
 
-function writeSynced(file: string, data: Uint8Array): void {
-  const fd = fs.openSync(file, 'w');
+async function writeSynced(file: string, data: Uint8Array): Promise<void> {
+  const fh = await fsp.open(file, 'w');
   try {
-    let off = 0;
-    while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
-    fs.fsyncSync(fd);
+    await writeAll(fh, data);
+    await fh.sync();
   } finally {
-    fs.closeSync(fd);
+    await fh.close();
+  }
+}
+
+/** Makes a directory's entries (created or renamed files) durable. */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await fsp.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
