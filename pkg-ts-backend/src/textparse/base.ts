@@ -108,7 +108,8 @@ export abstract class TextParserBase implements ExpositionParser {
   /** Whether the series at `start` is exactly `hint` (a label set, or a bare name not followed by one). */
   private startsWithSeries(hint: string, start: number): boolean {
     const src = this.src;
-    if (!src.startsWith(hint, start)) return false;
+    // A slice compared with === is a memory comparison; startsWith walks the characters one by one.
+    if (src.slice(start, start + hint.length) !== hint) return false;
     if (hint.charCodeAt(hint.length - 1) === CH_RBRACE) return true;
     let i = start + hint.length;
     if (isMetricNameChar(src.charCodeAt(i))) return false;
