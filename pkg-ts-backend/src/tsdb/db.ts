@@ -285,7 +285,7 @@ export class TSDB implements Appendable, Queryable {
           return undefined;
         }
       );
-      this.wal.checkpoint((emit) => dumpHead(this.head, emit));
+      await this.wal.checkpoint((emit) => dumpHead(this.head, emit, y));
       this.opts.logger.info('Head compacted into a block', { mint, maxt, ulid: fresh?.ulid ?? '' });
     }
     for (;;) {

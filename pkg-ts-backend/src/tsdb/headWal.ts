@@ -17,6 +17,7 @@ import {
   RecordType,
 } from './wal/records';
 import type { ReplaySink, WAL } from './wal/wal';
+import type { Yielder } from './yielder';
 
 export class WALHeadLog implements HeadLog {
   constructor(private readonly wal: WAL) {}
@@ -100,9 +101,17 @@ export class HeadReplayer implements ReplaySink {
   }
 }
 
-/** Writes the head's series, chunks and tombstones as checkpoint records. */
-export function dumpHead(head: Head, emit: (type: RecordType, encode: (w: ByteWriter) => void) => void): void {
+/**
+ * Writes the head's series, chunks and tombstones as checkpoint records, pausing through `y`
+ * between series (commits go on meanwhile; a series is dumped as it is when reached).
+ */
+export async function dumpHead(
+  head: Head,
+  emit: (type: RecordType, encode: (w: ByteWriter) => void) => void,
+  y: Yielder
+): Promise<void> {
   for (const s of head.allSeries()) {
+    await y.check();
     if (s.numChunks() === 0) {
       // Its series record is about to be dropped with the old segments: log it again when used.
       s.logged = false;

@@ -67,7 +67,7 @@ describe('WAL', () => {
   it('replays a checkpoint and then only the newer segments', async () => {
     const wal = new WAL(dir, { fsync: 'commit', logger: createLogger({ write: () => undefined }) });
     await wal.log([sampleRecord(1)]);
-    wal.checkpoint((emit) =>
+    await wal.checkpoint((emit) =>
       emit(RecordType.Samples, (w) => encodeSamples(w, [1], Float64Array.of(100), Float64Array.of(0), 1))
     );
     await wal.log([sampleRecord(2)]);

@@ -128,26 +128,37 @@ export class WAL {
 
   /**
    * Starts a new segment and writes a checkpoint of the state `dump` emits, covering every
-   * segment before the new one; then removes those segments and older checkpoints.
+   * segment before the new one; then removes those segments and older checkpoints. `dump` may
+   * pause between records: commits meanwhile go to the new segment, and replay skips samples
+   * the checkpoint already holds. On failure the unfinished checkpoint is removed.
    */
-  checkpoint(dump: (emit: (type: RecordType, encode: (w: ByteWriter) => void) => void) => void): void {
+  async checkpoint(
+    dump: (emit: (type: RecordType, encode: (w: ByteWriter) => void) => void) => void | Promise<void>
+  ): Promise<void> {
     const upTo = this.writer.cut() - 1;
     const name = `checkpoint.${segmentName(upTo)}`;
     const tmp = path.join(this.dir, name + '.tmp');
     fs.rmSync(tmp, { recursive: true, force: true });
     const writer = new SegmentWriter(tmp, 0, Number.MAX_SAFE_INTEGER);
-    const frames = new ByteWriter(1 << 16);
-    const payload = new ByteWriter(4096);
-    dump((type, encode) => {
-      payload.reset();
-      encode(payload);
-      appendFrame(frames, type, payload.view());
-      if (frames.length > 1 << 20) {
-        writer.write(frames.view());
-        frames.reset();
-      }
-    });
-    writer.write(frames.view());
+    try {
+      const frames = new ByteWriter(1 << 16);
+      const payload = new ByteWriter(4096);
+      await dump((type, encode) => {
+        payload.reset();
+        encode(payload);
+        appendFrame(frames, type, payload.view());
+        if (frames.length > 1 << 20) {
+          writer.write(frames.view());
+          frames.reset();
+        }
+      });
+      writer.write(frames.view());
+      await writer.sync();
+    } catch (err) {
+      writer.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
     writer.close();
     fs.renameSync(tmp, path.join(this.dir, name));
     fsyncDir(this.dir);
