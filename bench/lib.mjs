@@ -8,6 +8,7 @@ import { URLSearchParams, fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FLINT_ENTRY = join(ROOT, 'pkg-ts-backend', 'bin', 'flint.js');
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
+export const VICTORIA_METRICS_BIN = '/usr/bin/victoria-metrics';
 export const GENERATOR = join(ROOT, 'bench', 'generator.mjs');
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -91,7 +92,8 @@ export function scrapeConfig({ targets, interval = '5s', timeout, extra = '' }) 
 }
 
 /**
- * Starts flint or Prometheus with Prometheus's flag names. Output is kept (last 64 KiB)
+ * Starts flint or Prometheus with Prometheus's flag names, or VictoriaMetrics with its own
+ * (`args` apply to flint and Prometheus only). Output is kept (last 64 KiB)
  * for error reports. kill() sends a signal; stop() sends SIGTERM and waits.
  */
 export function startServer(kind, { configFile, dataDir, port, args = [] }) {
@@ -101,7 +103,22 @@ export function startServer(kind, { configFile, dataDir, port, args = [] }) {
     `--web.listen-address=127.0.0.1:${port}`,
     ...args,
   ];
-  const [cmd, argv] = kind === 'flint' ? [process.execPath, [FLINT_ENTRY, ...common]] : [PROMETHEUS_BIN, common];
+  // VictoriaMetrics reads the same scrape config. Its response cache is off and data is visible
+  // at once (it hides the last 30 s by default), so it answers the same queries over the same data.
+  const victoria = [
+    `-promscrape.config=${configFile}`,
+    `-storageDataPath=${dataDir}`,
+    `-httpListenAddr=127.0.0.1:${port}`,
+    '-search.disableCache',
+    '-search.latencyOffset=0s',
+    '-loggerLevel=ERROR',
+  ];
+  const [cmd, argv] =
+    kind === 'flint'
+      ? [process.execPath, [FLINT_ENTRY, ...common]]
+      : kind === 'victoriametrics'
+        ? [VICTORIA_METRICS_BIN, victoria]
+        : [PROMETHEUS_BIN, common];
   const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk) => {

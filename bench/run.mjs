@@ -6,6 +6,7 @@
 //   npm run bench               10k and 100k series (under 15 minutes on 2 cores)
 //   npm run bench -- --quick    10k series only, shorter windows (under 3 minutes)
 //   flags: --scales 10000,100000  --no-write  --out FILE
+//          --vm   also run Debian's VictoriaMetrics (1.79) on the same targets, as a third column
 import { URLSearchParams } from 'node:url';
 import autocannon from 'autocannon';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { DASHBOARD_QUERIES, GENERATOR_LAYOUT, RANGE_SECONDS, RANGE_STEP } from './queries.mjs';
 import {
   ROOT,
+  metricSum,
   apiQuery,
   dirBytes,
   freePort,
@@ -40,7 +42,12 @@ const INSTANCES = 10;
 const PLAN = quick
   ? { windowS: 30, reps: 20, queryBudgetMs: 8_000, cannonS: 8, cannonRounds: 1 }
   : { windowS: 60, reps: 40, queryBudgetMs: 20_000, cannonS: 15, cannonRounds: 2 };
-const KINDS = ['flint', 'prometheus'];
+const WITH_VM = argv.includes('--vm');
+const KINDS = WITH_VM ? ['flint', 'prometheus', 'victoriametrics'] : ['flint', 'prometheus'];
+const NAMES = { flint: 'flint', prometheus: 'Prometheus 2.42', victoriametrics: 'VictoriaMetrics 1.79' };
+const perKind = (make) => Object.fromEntries(KINDS.map((k) => [k, make(k)]));
+/** The servers in a different order each round, so none always goes first. */
+const rotated = (round) => KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]);
 
 const log = (msg) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
@@ -61,11 +68,14 @@ async function timedQuery(base, path, params) {
   };
 }
 
-/** Series in the head, from /api/v1/status/tsdb (both servers have it). */
+/** Series in the head, from /api/v1/status/tsdb (VictoriaMetrics: its series of the day). */
 async function headSeries(base) {
   const { body } = await apiQuery(base, '/api/v1/status/tsdb', {});
-  return Number(body.data?.headStats?.numSeries ?? NaN);
+  return Number(body.data?.headStats?.numSeries ?? body.data?.totalSeries ?? NaN);
 }
+
+/** VictoriaMetrics's own count of stored samples (it writes a sixth synthetic series per scrape). */
+const vmRowsAdded = (base) => metricSum(base, 'vm_rows_added_to_storage_total');
 
 /**
  * Samples stored with timestamps in (fromMs, toMs], from each server's own per-scrape
@@ -112,12 +122,13 @@ async function measureScale(series) {
   ]);
   const configFile = join(dir, 'config.yml');
   writeFileSync(configFile, scrapeConfig({ targets: genPorts.map((p) => `127.0.0.1:${p}`), interval }));
-  const ports = { flint: await freePort(), prometheus: await freePort() };
+  const ports = {};
+  for (const kind of KINDS) ports[kind] = await freePort();
   const result = { series, interval, instances: INSTANCES, perInstance, queries: {}, notes: [] };
   let servers;
   try {
     const runStart = Date.now() - 1000;
-    log(`${series} series: starting both servers (scrape interval ${interval})`);
+    log(`${series} series: starting ${KINDS.length} servers (scrape interval ${interval})`);
     servers = await startPair(dir, configFile, ports);
     const target = perInstance * INSTANCES;
     for (const kind of KINDS) {
@@ -135,14 +146,19 @@ async function measureScale(series) {
     const before = {};
     const windowStart = Date.now();
     for (const kind of KINDS) before[kind] = processStats(servers[kind].proc.pid);
+    const vmRowsBefore = WITH_VM ? await vmRowsAdded(servers.victoriametrics.base) : 0;
     await sleep(PLAN.windowS * 1000);
     const after = {};
     for (const kind of KINDS) after[kind] = processStats(servers[kind].proc.pid);
+    const vmRowsAfter = WITH_VM ? await vmRowsAdded(servers.victoriametrics.base) : 0;
     const windowEnd = Date.now();
     result.ingest = {};
     for (const kind of KINDS) {
       const now = after[kind];
-      const samples = await samplesBetween(servers[kind].base, windowStart, windowEnd);
+      const samples =
+        kind === 'victoriametrics'
+          ? vmRowsAfter - vmRowsBefore
+          : await samplesBetween(servers[kind].base, windowStart, windowEnd);
       const headSeriesNow = await headSeries(servers[kind].base);
       const up = await apiQuery(servers[kind].base, '/api/v1/query', { query: 'sum(up)' });
       result.ingest[kind] = {
@@ -155,7 +171,7 @@ async function measureScale(series) {
       };
     }
 
-    // Query latency: the two servers alternate query by query, in turn order swapped each rep.
+    // Query latency: the servers alternate query by query, in turn order rotated each rep.
     const end = Date.now() / 1000;
     for (const q of DASHBOARD_QUERIES) {
       for (const mode of ['instant', 'range']) {
@@ -164,13 +180,12 @@ async function measureScale(series) {
           mode === 'instant'
             ? { query: q.expr, time: String(end) }
             : { query: q.expr, start: String(end - RANGE_SECONDS), end: String(end), step: RANGE_STEP };
-        const timings = { flint: [], prometheus: [] };
+        const timings = perKind(() => []);
         const seriesSeen = {};
         const errors = {};
         const deadline = Date.now() + PLAN.queryBudgetMs;
         for (let rep = 0; rep < PLAN.reps && Date.now() < deadline; rep++) {
-          const order = rep % 2 === 0 ? KINDS : [...KINDS].reverse();
-          for (const kind of order) {
+          for (const kind of rotated(rep)) {
             const r = await timedQuery(servers[kind].base, path, params);
             if (!r.ok) errors[kind] = r.error ?? 'failed';
             timings[kind].push(r.ms);
@@ -189,17 +204,15 @@ async function measureScale(series) {
           };
         }
         result.queries[`${q.name} ${mode}`] = summary;
-        log(
-          `${q.name} ${mode}: flint p50 ${summary.flint.p50.toFixed(1)}ms, prometheus p50 ${summary.prometheus.p50.toFixed(1)}ms (${summary.flint.n} reps)`
-        );
+        log(`${q.name} ${mode}: p50 ${KINDS.map((k) => `${k} ${summary[k].p50.toFixed(1)}ms`).join(', ')} (${summary.flint.n} reps)`);
       }
     }
 
-    // Throughput: one server at a time, in alternating order when there are several rounds.
-    result.throughput = { flint: [], prometheus: [] };
+    // Throughput: one server at a time, in rotated order when there are several rounds.
+    result.throughput = perKind(() => []);
     const cannonQuery = `/api/v1/query?${new URLSearchParams({ query: 'sum by (job) (rate(gen_events_1_total[5m]))' })}`;
     for (let round = 0; round < PLAN.cannonRounds; round++) {
-      for (const kind of round % 2 === 0 ? KINDS : [...KINDS].reverse()) {
+      for (const kind of rotated(round)) {
         const r = await autocannon({
           url: `${servers[kind].base}${cannonQuery}`,
           connections: 8,
@@ -216,9 +229,18 @@ async function measureScale(series) {
     }
 
     // Disk: a snapshot with the head writes what is in memory as a block in each server's
-    // own format; WAL size is reported beside it.
+    // own format; WAL size is reported beside it. VictoriaMetrics has no WAL: its whole data
+    // directory after a flush is the figure.
     result.disk = {};
     for (const kind of KINDS) {
+      if (kind === 'victoriametrics') {
+        const { base } = servers[kind];
+        await fetch(`${base}/internal/force_flush`);
+        const samples = await vmRowsAdded(base);
+        const bytes = dirBytes(join(dir, kind));
+        result.disk[kind] = { samples, snapshotBytes: bytes, walBytes: NaN, blockBytesPerSample: bytes / samples, walBytesPerSample: NaN };
+        continue;
+      }
       const samples = await samplesBetween(servers[kind].base, runStart, Date.now());
       const res = await fetch(`${servers[kind].base}/api/v1/admin/tsdb/snapshot`, { method: 'POST' });
       const body = await res.json();
@@ -267,46 +289,38 @@ const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 function tableFor(r) {
   const rows = [];
-  const row = (label, f, p, digits) =>
-    rows.push(`| ${label} | ${fmt(f, digits)} | ${fmt(p, digits)} | ${ratio(f, p)} |`);
-  row('ingestion CPU seconds per million samples', r.ingest.flint.cpuPerMillion, r.ingest.prometheus.cpuPerMillion);
-  row(
-    'resident memory per head series (bytes, VmRSS / head series)',
-    r.ingest.flint.bytesPerSeries,
-    r.ingest.prometheus.bytesPerSeries
-  );
-  row('resident memory (MiB)', r.ingest.flint.rssBytes / 2 ** 20, r.ingest.prometheus.rssBytes / 2 ** 20, 1);
-  row(
-    'bytes per sample, head persisted as a block (snapshot)',
-    r.disk.flint.blockBytesPerSample,
-    r.disk.prometheus.blockBytesPerSample
-  );
-  row('bytes per sample, WAL', r.disk.flint.walBytesPerSample, r.disk.prometheus.walBytesPerSample);
-  row('WAL replay: restart until /-/ready (s)', r.replay.flint.seconds, r.replay.prometheus.seconds);
+  const [flint, ...peers] = KINDS;
+  // One row: each server's figure, then flint's ratio to each peer.
+  const row = (label, get, digits) => {
+    const vals = KINDS.map((k) => get(k));
+    rows.push(`| ${label} | ${vals.map((v) => fmt(v, digits)).join(' | ')} | ${peers.map((_, i) => ratio(vals[0], vals[i + 1])).join(' | ')} |`);
+  };
+  row('ingestion CPU seconds per million samples', (k) => r.ingest[k].cpuPerMillion);
+  row('resident memory per head series (bytes, VmRSS / head series)', (k) => r.ingest[k].bytesPerSeries);
+  row('resident memory (MiB)', (k) => r.ingest[k].rssBytes / 2 ** 20, 1);
+  row('bytes per sample, head persisted as a block (snapshot)', (k) => r.disk[k].blockBytesPerSample);
+  row('bytes per sample, WAL', (k) => r.disk[k].walBytesPerSample);
+  row('WAL replay: restart until /-/ready (s)', (k) => r.replay[k].seconds);
   for (const [name, s] of Object.entries(r.queries)) {
-    const mark = (k) => (s[k].error ? ` (error: ${String(s[k].error).slice(0, 60)})` : '');
-    rows.push(
-      `| ${name}: p50 ms${mark('flint')}${mark('prometheus')} | ${fmt(s.flint.p50)} | ${fmt(s.prometheus.p50)} | ${ratio(s.flint.p50, s.prometheus.p50)} |`
-    );
-    rows.push(
-      `| ${name}: p99 ms (${s.flint.n} runs, ${s.flint.series} series out) | ${fmt(s.flint.p99)} | ${fmt(s.prometheus.p99)} | ${ratio(s.flint.p99, s.prometheus.p99)} |`
-    );
+    const marks = KINDS.map((k) => (s[k].error ? ` (${k} error: ${String(s[k].error).slice(0, 60)})` : '')).join('');
+    row(`${name}: p50 ms${marks}`, (k) => s[k].p50);
+    row(`${name}: p99 ms (${s[flint].n} runs, ${s[flint].series} series out)`, (k) => s[k].p99);
   }
   const tp = (k) => mean(r.throughput[k].map((t) => t.rps));
   const bad = (k) => r.throughput[k].reduce((s, t) => s + t.non2xx + t.errors, 0);
   row(
-    `API throughput, req/s (8 connections, sum by (job)(rate), non-2xx/errors: flint ${bad('flint')}, Prometheus ${bad('prometheus')})`,
-    tp('flint'),
-    tp('prometheus'),
+    `API throughput, req/s (8 connections, sum by (job)(rate), non-2xx/errors: ${KINDS.map((k) => `${NAMES[k]} ${bad(k)}`).join(', ')})`,
+    tp,
     1
   );
+  const per = (f) => KINDS.map((k) => `${NAMES[k]} ${f(k)}`).join(', ');
   return [
     `### ${r.series.toLocaleString('en')} series (${r.instances} targets x ${r.perInstance}, scrape interval ${r.interval})`,
     '',
-    `Samples ingested in the measured window: flint ${r.ingest.flint.samples}, Prometheus ${r.ingest.prometheus.samples}; head series flint ${r.ingest.flint.headSeries}, Prometheus ${r.ingest.prometheus.headSeries}; sum(up) flint ${r.ingest.flint.upSum}, Prometheus ${r.ingest.prometheus.upSum}. Head series after replay: flint ${r.replay.flint.headSeries}, Prometheus ${r.replay.prometheus.headSeries}.`,
+    `Samples ingested in the measured window: ${per((k) => r.ingest[k].samples)}; head series ${per((k) => r.ingest[k].headSeries)}; sum(up) ${per((k) => r.ingest[k].upSum)}. Head series after replay: ${per((k) => r.replay[k].headSeries)}.`,
     '',
-    '| measure | flint | Prometheus 2.42 | flint / Prometheus |',
-    '| --- | ---: | ---: | ---: |',
+    `| measure | ${KINDS.map((k) => NAMES[k]).join(' | ')} | ${peers.map((p) => `flint / ${NAMES[p].split(' ')[0]}`).join(' | ')} |`,
+    `| --- | ${KINDS.map(() => '---:').join(' | ')} | ${peers.map(() => '---:').join(' | ')} |`,
     ...rows,
     '',
   ].join('\n');
@@ -321,7 +335,7 @@ const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
 const section = [
   `## Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (--quick)' : ''}`,
   '',
-  `Command: \`${command}\` (took ${Math.round(elapsed)} s). Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB memory, load average ${load.toFixed(1)} at start. Node ${process.version}; Prometheus is Debian's /usr/bin/prometheus.`,
+  `Command: \`${command}\` (took ${Math.round(elapsed)} s). Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB memory, load average ${load.toFixed(1)} at start. Node ${process.version}; Prometheus is Debian's /usr/bin/prometheus${WITH_VM ? "; VictoriaMetrics is Debian's /usr/bin/victoria-metrics (MetricsQL: its rate() does not extrapolate, so its values differ; its response cache is off)" : ''}.`,
   '',
   ...results.map(tableFor),
 ].join('\n');
