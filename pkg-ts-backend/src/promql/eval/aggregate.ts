@@ -3,6 +3,7 @@
 import { isNameLike, isValidLabelName } from './names';
 import { Labels, labelsKey, METRIC_NAME, withLabel } from '../../model/labels';
 import { formatG, invalidQuantile, invalidRatio } from '../annotations';
+import { NotStreamable, streamRangeCall } from '../functions';
 import { quantile } from '../functions/stats';
 import type { AggregateExpr } from '../parser/ast';
 import { QueryError } from '../value';
@@ -50,6 +51,10 @@ export async function evalAggregation(ev: Evaluator, e: AggregateExpr, steps: St
     else if (p.kind === 'scalar') param = p.vals;
     else throw new Error(`aggregation parameter of type ${p.kind}`);
   }
+  if (STREAMED_FOLDS.has(e.op)) {
+    const streamed = await streamedFold(ev, e, steps);
+    if (streamed) return streamed;
+  }
   const input = await ev.evalVector(e.expr, steps);
   const groups = buildGroups(input.series, e);
   switch (e.op) {
@@ -67,6 +72,93 @@ export async function evalAggregation(ev: Evaluator, e: AggregateExpr, steps: St
   }
 }
 
+/** Per-step accumulators of one group of a folding aggregation. */
+interface FoldState {
+  value: Float64Array;
+  comp: Float64Array;
+  mean: Float64Array;
+  count: Float64Array;
+  incremental: Uint8Array;
+}
+
+function newFoldState(n: number): FoldState {
+  return {
+    value: new Float64Array(n),
+    comp: new Float64Array(n),
+    mean: new Float64Array(n),
+    count: new Float64Array(n),
+    incremental: new Uint8Array(n),
+  };
+}
+
+/** Folds one member series into its group's accumulators. */
+function foldInto(op: AggregateExpr['op'], st: FoldState, s: StepSeries, n: number): void {
+  const { value, comp, mean, count, incremental } = st;
+  for (let i = 0; i < n; i++) {
+    if (!s.has[i]) continue;
+    const v = s.vals[i];
+    const first = count[i] === 0;
+    count[i]++;
+    switch (op) {
+      case 'sum':
+        kahanInto(v, value, comp, i);
+        break;
+      case 'avg':
+        avgInto(v, value, comp, mean, count, incremental, i);
+        break;
+      case 'min':
+        if (first || value[i] > v || Number.isNaN(value[i])) value[i] = v;
+        break;
+      case 'max':
+        if (first || value[i] < v || Number.isNaN(value[i])) value[i] = v;
+        break;
+      case 'stddev':
+      case 'stdvar':
+        {
+          const delta = v - mean[i];
+          mean[i] += delta / count[i];
+          value[i] += delta * (v - mean[i]);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** A group's output series from its accumulators. */
+function foldResult(op: AggregateExpr['op'], st: FoldState, g: Group, n: number): StepSeries {
+  const { value, comp, mean, count, incremental } = st;
+  const res = newStepSeries(g.metric, g.dropName, n);
+  for (let i = 0; i < n; i++) {
+    if (count[i] === 0) continue;
+    res.has[i] = 1;
+    switch (op) {
+      case 'sum':
+        res.vals[i] = value[i] + comp[i];
+        break;
+      case 'avg':
+        res.vals[i] = incremental[i] ? mean[i] + comp[i] : value[i] / count[i] + comp[i] / count[i];
+        break;
+      case 'count':
+        res.vals[i] = count[i];
+        break;
+      case 'group':
+        res.vals[i] = 1;
+        break;
+      case 'stdvar':
+        res.vals[i] = value[i] / count[i];
+        break;
+      case 'stddev':
+        res.vals[i] = Math.sqrt(value[i] / count[i]);
+        break;
+      default:
+        res.vals[i] = value[i];
+    }
+  }
+  return res;
+}
+
 async function fold(
   ev: Evaluator,
   e: AggregateExpr,
@@ -76,80 +168,69 @@ async function fold(
 ): Promise<VectorValue> {
   const n = steps.n;
   const out: StepSeries[] = [];
-  const value = new Float64Array(n);
-  const comp = new Float64Array(n);
-  const mean = new Float64Array(n);
-  const count = new Float64Array(n);
-  const incremental = new Uint8Array(n);
+  const st = newFoldState(n);
   for (const g of groups) {
     await ev.tick();
-    value.fill(0);
-    comp.fill(0);
-    mean.fill(0);
-    count.fill(0);
-    incremental.fill(0);
-    for (const idx of g.members) {
-      const s = series[idx];
-      for (let i = 0; i < n; i++) {
-        if (!s.has[i]) continue;
-        const v = s.vals[i];
-        const first = count[i] === 0;
-        count[i]++;
-        switch (e.op) {
-          case 'sum':
-            kahanInto(v, value, comp, i);
-            break;
-          case 'avg':
-            avgInto(v, value, comp, mean, count, incremental, i);
-            break;
-          case 'min':
-            if (first || value[i] > v || Number.isNaN(value[i])) value[i] = v;
-            break;
-          case 'max':
-            if (first || value[i] < v || Number.isNaN(value[i])) value[i] = v;
-            break;
-          case 'stddev':
-          case 'stdvar':
-            {
-              const delta = v - mean[i];
-              mean[i] += delta / count[i];
-              value[i] += delta * (v - mean[i]);
-            }
-            break;
-          default:
-            break;
-        }
-      }
-    }
-    const res = newStepSeries(g.metric, g.dropName, n);
-    for (let i = 0; i < n; i++) {
-      if (count[i] === 0) continue;
-      res.has[i] = 1;
-      switch (e.op) {
-        case 'sum':
-          res.vals[i] = value[i] + comp[i];
-          break;
-        case 'avg':
-          res.vals[i] = incremental[i] ? mean[i] + comp[i] : value[i] / count[i] + comp[i] / count[i];
-          break;
-        case 'count':
-          res.vals[i] = count[i];
-          break;
-        case 'group':
-          res.vals[i] = 1;
-          break;
-        case 'stdvar':
-          res.vals[i] = value[i] / count[i];
-          break;
-        case 'stddev':
-          res.vals[i] = Math.sqrt(value[i] / count[i]);
-          break;
-        default:
-          res.vals[i] = value[i];
-      }
-    }
-    out.push(res);
+    st.value.fill(0);
+    st.comp.fill(0);
+    st.mean.fill(0);
+    st.count.fill(0);
+    st.incremental.fill(0);
+    for (const idx of g.members) foldInto(e.op, st, series[idx], n);
+    out.push(foldResult(e.op, st, g, n));
   }
+  return { kind: 'vector', series: out };
+}
+
+const STREAMED_FOLDS: ReadonlySet<AggregateExpr['op']> = new Set([
+  'sum',
+  'avg',
+  'count',
+  'min',
+  'max',
+  'group',
+  'stddev',
+  'stdvar',
+]);
+
+/** Beyond this many groups the accumulators outweigh the input series streaming avoids. */
+const MAX_STREAMED_GROUPS = 1024;
+
+/**
+ * A folding aggregation of a range function over a selector (`sum by (le) (rate(x[5m]))`):
+ * each input series is folded into its group as it is computed and then dropped, in the
+ * order the plain evaluation folds them, so results are the same. The samples the input
+ * would hold still count against the limit. Null when the plain evaluation is needed.
+ */
+async function streamedFold(ev: Evaluator, e: AggregateExpr, steps: Steps): Promise<VectorValue | null> {
+  const n = steps.n;
+  const before = ev.guard.current;
+  const byKey = new Map<string, { group: Group; state: FoldState }>();
+  try {
+    const streamed = await streamRangeCall(ev, e.expr, steps, (s) => {
+      const metric = groupLabels(s.metric, e);
+      const key = labelsKey(metric);
+      let entry = byKey.get(key);
+      if (!entry) {
+        if (byKey.size >= MAX_STREAMED_GROUPS) throw new NotStreamable();
+        entry = { group: { metric, dropName: false, members: [] }, state: newFoldState(n) };
+        byKey.set(key, entry);
+      }
+      if (s.dropName && metric.some((l) => l.name === METRIC_NAME)) entry.group.dropName = true;
+      foldInto(e.op, entry.state, s, n);
+      let samples = 0;
+      for (let i = 0; i < n; i++) samples += s.has[i];
+      ev.guard.add(samples);
+    });
+    if (!streamed) return null;
+  } catch (err) {
+    if (!(err instanceof NotStreamable)) throw err;
+    ev.guard.setCurrent(before);
+    return null;
+  }
+  ev.guard.setCurrent(before);
+  const out: StepSeries[] = [];
+  for (const { group, state } of byKey.values()) out.push(foldResult(e.op, state, group, n));
   return { kind: 'vector', series: out };
 }
 

@@ -255,7 +255,34 @@ async function absentOverTime(ev: Evaluator, call: Call, steps: Steps): Promise<
   return { kind: 'vector', series: res.has.includes(1) ? [res] : [] };
 }
 
-async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<VectorValue> {
+/** A streamed range function's outputs could collide once names drop: evaluate it the plain way. */
+export class NotStreamable extends Error {}
+
+/**
+ * Evaluates `e` when it is a range function over a selector (`rate(x[5m])`), handing each
+ * output series to `sink` as it is computed, in arrays valid only during the call: an
+ * aggregation over it need not hold every series at once. False when `e` is another kind of
+ * expression; throws NotStreamable (from `sink` too) when the plain evaluation is needed.
+ */
+export async function streamRangeCall(
+  ev: Evaluator,
+  e: Expr,
+  steps: Steps,
+  sink: (s: StepSeries) => void
+): Promise<boolean> {
+  const call = unwrapParens(e);
+  if (call.type !== 'Call' || !(call.func.name in RANGE_FUNCTIONS)) return false;
+  if (call.args[call.func.argTypes.indexOf('matrix')]?.type !== 'MatrixSelector') return false;
+  await rangeFunction(ev, call, steps, sink);
+  return true;
+}
+
+async function rangeFunction(
+  ev: Evaluator,
+  call: Call,
+  steps: Steps,
+  sink?: (s: StepSeries) => void
+): Promise<VectorValue> {
   const name = call.func.name;
   const f = RANGE_FUNCTIONS[name];
   const matrixIndex = call.func.argTypes.indexOf('matrix');
@@ -289,6 +316,8 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
   let ascending = false;
   let range = 0;
   let resetBuf: Int32Array = new Int32Array(16);
+  // A sink takes each output before the next is computed: one pair of arrays serves them all.
+  const scratch = sink ? newStepSeries([], false, n) : null;
   const visit = (ser: RawSeries): void => {
     const { ts, length } = ser;
     w.ts = ts;
@@ -319,7 +348,7 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
       while (to < length && ts[to] <= end) to++;
       if (to === from) continue;
       if (rateKind >= 0) {
-        if (!vals || !has) ({ vals, has } = newStepSeries(ser.metric, false, n));
+        if (!vals || !has) ({ vals, has } = scratch ?? newStepSeries(ser.metric, false, n));
         if (
           extrapolatedRate(
             ts,
@@ -354,7 +383,7 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
         throw new QueryError('execution', (err as Error).message);
       }
       if (v === null) continue;
-      if (!vals || !has) ({ vals, has } = newStepSeries(ser.metric, false, n));
+      if (!vals || !has) ({ vals, has } = scratch ?? newStepSeries(ser.metric, false, n));
       vals[i] = v;
       has[i] = 1;
       produced = true;
@@ -370,7 +399,13 @@ async function rangeFunction(ev: Evaluator, call: Call, steps: Steps): Promise<V
       else if (key !== sharedName) namesDiffer = true;
     }
     const named = keepName ? { metric: ser.metric, dropName: false } : ev.dropName(ser.metric);
-    out.push({ metric: named.metric, dropName: named.dropName || ser.dropName, vals, has });
+    if (!sink) {
+      out.push({ metric: named.metric, dropName: named.dropName || ser.dropName, vals, has });
+      return;
+    }
+    if (namesDiffer) throw new NotStreamable();
+    sink({ metric: named.metric, dropName: named.dropName || ser.dropName, vals, has });
+    has.fill(0, first, last);
   };
   if (matrixArg.type === 'MatrixSelector') {
     // Stream the selector's series: the function's output is all that needs keeping.
