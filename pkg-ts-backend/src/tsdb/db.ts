@@ -281,8 +281,7 @@ export class TSDB implements Appendable, Queryable {
         () => writeBlock(this.dir, headSeriesForBlock(this.head, mint, maxt, y), { mint, maxt, level: 1 }, y),
         (b) => {
           if (b) this.addBlock(b);
-          this.head.truncate(maxt);
-          return undefined;
+          return truncateHead(this.head, maxt, y);
         }
       );
       await this.wal.checkpoint((emit) => dumpHead(this.head, emit, y));
@@ -368,6 +367,21 @@ export class TSDB implements Appendable, Queryable {
       });
     await this.replaceBlocks([...doomed], null);
   }
+}
+
+/**
+ * Drops the head's data before `mint` once a block holds it. Series are trimmed a slice at a
+ * time; until they all are, queries read those samples from both the block and the head, and
+ * the merge keeps each timestamp once. The final pass removes the series left empty.
+ */
+async function truncateHead(head: Head, mint: number, y: Yielder): Promise<void> {
+  head.setMinValidTime(mint);
+  let n = 0;
+  for (const s of head.allSeries()) {
+    s.truncateBefore(mint);
+    if ((++n & 255) === 0) await y.check();
+  }
+  head.truncate(mint);
 }
 
 /** Opens every block directory; skips unreadable ones and removes leftovers of interrupted work. */
