@@ -6,6 +6,7 @@ import type { Matcher } from '../model/matcher';
 import type { Appendable, Appender, Querier, Queryable } from '../storage/interface';
 import { HeadAppender } from './head/appender';
 import { MemSeries } from './head/memSeries';
+import { RefTable } from './head/refTable';
 import { SeriesColumns } from './head/seriesColumns';
 import { hashLabels, SeriesMap } from './head/seriesMap';
 import { postingsForMatchers } from './index/matchers';
@@ -42,7 +43,7 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
   readonly chunkSize: number;
   readonly chunkRangeMs: number;
   private readonly byLabels = new SeriesMap<MemSeries>();
-  private readonly byRef = new Map<number, MemSeries>();
+  private readonly byRef = new RefTable<MemSeries>();
   private readonly columns = new SeriesColumns();
   /** Interned label pairs by name and value: series share the pair objects, not just the strings. */
   private readonly pairs = new Map<string, Map<string, Label>>();

@@ -4,17 +4,18 @@ import type { Logger } from '../util/log';
 import type { ByteReader, ByteWriter } from './encoding';
 import type { Head, HeadLog } from './head';
 import type { MemSeries } from './head/memSeries';
+import { RefTable } from './head/refTable';
 import type { Interval } from './tombstones';
 import {
   decodeChunk,
-  decodeSamples,
-  decodeSeries,
   decodeTombstones,
   encodeChunk,
   encodeSamples,
   encodeSeries,
   encodeTombstones,
   RecordType,
+  SamplesDecoder,
+  SeriesDecoder,
 } from './wal/records';
 import type { ReplaySink, WAL } from './wal/wal';
 import type { Yielder } from './yielder';
@@ -44,7 +45,9 @@ export class WALHeadLog implements HeadLog {
 
 /** Applies replayed records to a head; samples already persisted in blocks are skipped. */
 export class HeadReplayer implements ReplaySink {
-  private readonly byWalRef = new Map<number, MemSeries>();
+  private readonly byWalRef = new RefTable<MemSeries>();
+  private readonly seriesDecoder = new SeriesDecoder();
+  private readonly samplesDecoder = new SamplesDecoder();
   samples = 0;
   private unknownRefs = 0;
 
@@ -63,7 +66,7 @@ export class HeadReplayer implements ReplaySink {
     const head = this.head;
     switch (type) {
       case RecordType.Series:
-        for (const rec of decodeSeries(r)) {
+        for (const rec of this.seriesDecoder.decode(r)) {
           const s = head.getOrCreateWithRef(rec.ref, rec.labels);
           // Only a series that kept its reference is described correctly by the old records.
           s.logged = s.ref === rec.ref;
@@ -71,8 +74,10 @@ export class HeadReplayer implements ReplaySink {
         }
         return;
       case RecordType.Samples: {
-        const { refs, ts, vs } = decodeSamples(r);
-        for (let i = 0; i < refs.length; i++) {
+        const d = this.samplesDecoder;
+        d.decode(r);
+        const { refs, ts, vs } = d;
+        for (let i = 0; i < d.n; i++) {
           const s = this.series(refs[i]);
           if (!s || ts[i] < this.minValidTime) continue;
           if (head.appendSample(s, ts[i], vs[i])) this.samples++;

@@ -29,16 +29,74 @@ export function encodeSeries(w: ByteWriter, series: readonly SeriesRecord[]): vo
 }
 
 export function decodeSeries(r: ByteReader): SeriesRecord[] {
-  const n = r.uvarint();
-  const out: SeriesRecord[] = [];
-  for (let i = 0; i < n; i++) {
-    const ref = r.uvarint();
-    const nl = r.uvarint();
-    const labels: { name: string; value: string }[] = [];
-    for (let j = 0; j < nl; j++) labels.push({ name: r.string(), value: r.string() });
-    out.push({ ref, labels });
+  return new SeriesDecoder().decode(r);
+}
+
+/** ASCII strings up to this length are looked up by their bytes instead of decoded anew. */
+const CACHED_STRING_MAX = 64;
+
+/**
+ * Decodes series records, handing out one string per distinct short ASCII label name or value:
+ * replay meets the same few names and values on every series, and looking them up by their
+ * bytes is cheaper than decoding each and interning it afterwards.
+ */
+export class SeriesDecoder {
+  private readonly strings = new Map<number, string | string[]>();
+
+  decode(r: ByteReader): SeriesRecord[] {
+    const n = r.uvarint();
+    const out: SeriesRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      const ref = r.uvarint();
+      const nl = r.uvarint();
+      const labels: { name: string; value: string }[] = [];
+      for (let j = 0; j < nl; j++) {
+        const name = this.string(r);
+        labels.push({ name, value: this.string(r) });
+      }
+      out.push({ ref, labels });
+    }
+    return out;
   }
-  return out;
+
+  private string(r: ByteReader): string {
+    const start = r.pos;
+    const len = r.uvarint();
+    const buf = r.buf;
+    const p = r.pos;
+    if (len > CACHED_STRING_MAX || p + len > buf.length) {
+      r.pos = start;
+      return r.string();
+    }
+    let h = 0x811c9dc5;
+    let ascii = 0;
+    for (let i = p; i < p + len; i++) {
+      ascii |= buf[i];
+      h = Math.imul(h ^ buf[i], 0x01000193);
+    }
+    if (ascii >= 0x80) {
+      r.pos = start;
+      return r.string();
+    }
+    r.pos = p + len;
+    const found = this.strings.get(h);
+    if (found !== undefined) {
+      if (typeof found === 'string') {
+        if (sameAscii(found, buf, p, len)) return found;
+      } else for (const c of found) if (sameAscii(c, buf, p, len)) return c;
+    }
+    const str = String.fromCharCode.apply(null, buf.subarray(p, p + len) as unknown as number[]);
+    if (found === undefined) this.strings.set(h, str);
+    else if (typeof found === 'string') this.strings.set(h, [found, str]);
+    else found.push(str);
+    return str;
+  }
+}
+
+function sameAscii(s: string, buf: Uint8Array, p: number, len: number): boolean {
+  if (s.length !== len) return false;
+  for (let i = 0; i < len; i++) if (s.charCodeAt(i) !== buf[p + i]) return false;
+  return true;
 }
 
 /** Samples as (ref, t, v) triples, references and timestamps delta-encoded against the previous one. */
@@ -68,22 +126,78 @@ export interface SamplesBatch {
 }
 
 export function decodeSamples(r: ByteReader): SamplesBatch {
-  const n = r.uvarint();
-  if (n > r.buf.length) throw new CorruptionError(`sample count ${n} exceeds record size`);
-  const refs = new Uint32Array(n);
-  const ts = new Float64Array(n);
-  const vs = new Float64Array(n);
-  let ref = 0;
-  let t = 0;
-  for (let i = 0; i < n; i++) {
-    ref += r.varint();
-    t += r.varint();
-    refs[i] = ref;
-    ts[i] = t;
-    vs[i] = r.f64();
-  }
-  return { refs, ts, vs };
+  const d = new SamplesDecoder();
+  d.decode(r);
+  return { refs: d.refs.subarray(0, d.n), ts: d.ts.subarray(0, d.n), vs: d.vs.subarray(0, d.n) };
 }
+
+/**
+ * Decodes samples records into arrays reused from one record to the next (replay decodes
+ * millions of samples). Reads the bytes in place up to the end of the reader's buffer.
+ */
+export class SamplesDecoder {
+  refs = new Uint32Array(1024);
+  ts = new Float64Array(1024);
+  vs = new Float64Array(1024);
+  /** Bytes of `vs`: values are copied bit for bit, never through arithmetic. */
+  private vsBytes = new Uint8Array(this.vs.buffer);
+  /** Samples in the last decoded record. */
+  n = 0;
+
+  decode(r: ByteReader): void {
+    const n = r.uvarint();
+    const buf = r.buf;
+    // At least 10 bytes per sample: guards the allocation against a corrupt count.
+    if (n * 10 > buf.length - r.pos) throw new CorruptionError(`sample count ${n} exceeds record size`);
+    if (n > this.refs.length) this.grow(n);
+    const { refs, ts, vsBytes } = this;
+    const end = buf.length;
+    let p = r.pos;
+    let ref = 0;
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      // Zig-zag varints, inline: one- and two-byte reference deltas are the rule.
+      let z = 0;
+      let scale = 1;
+      let b: number;
+      do {
+        if (p >= end || scale > 2 ** 63) throw new CorruptionError(`bad varint at offset ${p}`);
+        b = buf[p++];
+        z += (b & 127) * scale;
+        scale *= 128;
+      } while (b >= 128);
+      ref += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      z = 0;
+      scale = 1;
+      do {
+        if (p >= end || scale > 2 ** 63) throw new CorruptionError(`bad varint at offset ${p}`);
+        b = buf[p++];
+        z += (b & 127) * scale;
+        scale *= 128;
+      } while (b >= 128);
+      t += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      if (p + 8 > end) throw new CorruptionError(`unexpected end of data at offset ${p}`);
+      refs[i] = ref;
+      ts[i] = t;
+      const o = i * 8;
+      if (LITTLE_ENDIAN) for (let k = 0; k < 8; k++) vsBytes[o + k] = buf[p + k];
+      else for (let k = 0; k < 8; k++) vsBytes[o + k] = buf[p + 7 - k];
+      p += 8;
+    }
+    r.pos = p;
+    this.n = n;
+  }
+
+  private grow(n: number): void {
+    const size = Math.max(n, this.refs.length * 2);
+    this.refs = new Uint32Array(size);
+    this.ts = new Float64Array(size);
+    this.vs = new Float64Array(size);
+    this.vsBytes = new Uint8Array(this.vs.buffer);
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export interface TombstoneRecord {
   ref: number;
