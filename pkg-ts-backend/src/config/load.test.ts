@@ -317,3 +317,62 @@ describe('files', () => {
     expect(() => loadConfigFile(path.join(dir, 'flint.yml'))).toThrow(/three.yml": line 1: found multiple scrape configs with job name "main"/);
   });
 });
+
+describe('otlp', () => {
+  test('defaults match Prometheus 3', () => {
+    expect(parse('').otlp).toEqual({
+      promoteResourceAttributes: [],
+      promoteAllResourceAttributes: false,
+      ignoreResourceAttributes: [],
+      translationStrategy: 'UnderscoreEscapingWithSuffixes',
+      keepIdentifyingResourceAttributes: false,
+      convertHistogramsToNhcb: false,
+      promoteScopeMetadata: false,
+      labelNameUnderscoreSanitization: true,
+      labelNamePreserveMultipleUnderscores: true,
+    });
+  });
+
+  test('reads every field, trimming promoted attribute names', () => {
+    const c = parse(`
+otlp:
+  promote_resource_attributes: [' k8s.pod.name ', service.version]
+  translation_strategy: UnderscoreEscapingWithoutSuffixes
+  keep_identifying_resource_attributes: true
+  promote_scope_metadata: true
+  label_name_underscore_sanitization: false
+  label_name_preserve_multiple_underscores: false
+`).otlp;
+    expect(c.promoteResourceAttributes).toEqual(['k8s.pod.name', 'service.version']);
+    expect(c.translationStrategy).toBe('UnderscoreEscapingWithoutSuffixes');
+    expect(c.keepIdentifyingResourceAttributes).toBe(true);
+    expect(c.promoteScopeMetadata).toBe(true);
+    expect(c.labelNameUnderscoreSanitization).toBe(false);
+    expect(c.labelNamePreserveMultipleUnderscores).toBe(false);
+    const all = parse('otlp: {promote_all_resource_attributes: true, ignore_resource_attributes: [host.name]}').otlp;
+    expect(all.promoteAllResourceAttributes).toBe(true);
+    expect(all.ignoreResourceAttributes).toEqual(['host.name']);
+  });
+
+  test('rejects empty, duplicated and conflicting attribute lists with the line', () => {
+    const msg = errorOf("otlp:\n  promote_resource_attributes: [a, ' ', a]\n");
+    expect(msg).toContain('line 2: ');
+    expect(msg).toContain("invalid 'promote_resource_attributes'");
+    expect(msg).toContain('empty promoted OTel resource attribute');
+    expect(msg).toContain('duplicated promoted OTel resource attribute "a"');
+    expect(errorOf('otlp: {promote_all_resource_attributes: true, promote_resource_attributes: [a]}')).toContain(
+      "'promote_all_resource_attributes' and 'promote_resource_attributes' cannot be configured simultaneously"
+    );
+    expect(errorOf('otlp: {ignore_resource_attributes: [a]}')).toContain("'ignore_resource_attributes' cannot be configured unless 'promote_all_resource_attributes' is true");
+  });
+
+  test('rejects unknown strategies, UTF-8 strategies under legacy names, and unknown fields', () => {
+    expect(errorOf('otlp:\n  translation_strategy: Invalid\n')).toBe('parsing YAML file flint.yml: line 2: unsupported OTLP translation strategy "Invalid"');
+    expect(errorOf('global: {metric_name_validation_scheme: legacy}\notlp: {translation_strategy: NoTranslation}')).toContain(
+      'OTLP translation strategy "NoTranslation" is not allowed when UTF8 is disabled'
+    );
+    expect(parse('otlp: {translation_strategy: NoUTF8EscapingWithSuffixes}').otlp.translationStrategy).toBe('NoUTF8EscapingWithSuffixes');
+    expect(errorOf('otlp: {promote_resources: []}')).toContain('field promote_resources not found in type config.OTLPConfig');
+    expect(errorOf('otlp: {keep_identifying_resource_attributes: maybe}')).toContain('cannot unmarshal');
+  });
+});

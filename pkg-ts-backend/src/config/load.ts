@@ -10,7 +10,7 @@ import { joinDir, readTLSConfig } from './httpClientConfig';
 import { redactSecrets } from './redact';
 import { readRemoteRead, readRemoteWrite } from './remoteConfig';
 import { readScrapeConfig } from './scrapeConfig';
-import { AlertingConfig, Config, GlobalConfig, RemoteReadConfig, RemoteWriteConfig, ScrapeConfig, StorageConfig } from './types';
+import { AlertingConfig, Config, GlobalConfig, NameValidationScheme, OTLPConfig, OTLPTranslationStrategy, RemoteReadConfig, RemoteWriteConfig, ScrapeConfig, StorageConfig } from './types';
 import { YamlInputError, YamlReader } from './yamlReader';
 
 export class ConfigError extends Error {
@@ -32,6 +32,7 @@ interface Sections {
   remoteWrite: Node | null;
   remoteRead: Node | null;
   storage: Node | null;
+  otlp: Node | null;
 }
 
 /** Parses and validates a config; relative paths are taken against `filename`'s directory. */
@@ -58,8 +59,7 @@ export function loadConfigFile(file: string): Config {
 function parseValidated(text: string, filename: string): Config {
   const dir = path.dirname(filename);
   const r = new YamlReader(text);
-  const s: Sections = { global: null, ruleFiles: null, scrapeConfigFiles: null, scrapeConfigs: null, alerting: null, remoteWrite: null, remoteRead: null, storage: null };
-  const checkOnly = (v: Node | null, typeName: string, fields: string[]) => r.struct(v, typeName, Object.fromEntries(fields.map((f) => [f, () => undefined])));
+  const s: Sections = { global: null, ruleFiles: null, scrapeConfigFiles: null, scrapeConfigs: null, alerting: null, remoteWrite: null, remoteRead: null, storage: null, otlp: null };
   r.struct(r.root(), 'config.plain', {
     global: (v) => (s.global = v),
     runtime: (v) => r.struct(v, 'config.RuntimeConfig', { gogc: (x) => r.int(x) }),
@@ -81,18 +81,7 @@ function parseValidated(text: string, filename: string): Config {
       }),
     remote_write: (v) => (s.remoteWrite = v),
     remote_read: (v) => (s.remoteRead = v),
-    otlp: (v) =>
-      checkOnly(v, 'config.OTLPConfig', [
-        'promote_all_resource_attributes',
-        'promote_resource_attributes',
-        'ignore_resource_attributes',
-        'translation_strategy',
-        'keep_identifying_resource_attributes',
-        'convert_histograms_to_nhcb',
-        'promote_scope_metadata',
-        'label_name_underscore_sanitization',
-        'label_name_preserve_multiple_underscores',
-      ]),
+    otlp: (v) => (s.otlp = v),
   });
 
   const global = s.global === null ? defaultGlobalConfig() : readGlobal(r, s.global, dir);
@@ -116,12 +105,13 @@ function parseValidated(text: string, filename: string): Config {
     remoteRead.push(rr);
   });
   const storage = readStorage(r, s.storage);
+  const otlp = readOTLP(r, s.otlp, global.metricNameValidationScheme);
 
   for (const pattern of readFileGlobs(r, s.scrapeConfigFiles, 'scrape config file', dir)) {
     for (const file of expandFileGlob(pattern)) scrapeConfigs.push(...loadScrapeConfigFile(file, global, scrapeConfigs));
   }
 
-  return { global, ruleFiles, scrapeConfigs, alerting, remoteWrite, remoteRead, storage, original: text, redacted: redactSecrets(r), filename };
+  return { global, ruleFiles, scrapeConfigs, alerting, remoteWrite, remoteRead, storage, otlp, original: text, redacted: redactSecrets(r), filename };
 }
 
 function readFileGlobs(r: YamlReader, node: Node | null, what: string, dir: string): string[] {
@@ -171,4 +161,73 @@ function readStorage(r: YamlReader, node: Node | null): StorageConfig {
     exemplars: (v) => r.struct(v, 'config.ExemplarsConfig', { max_exemplars: (x) => (storage.maxExemplars = r.int(x)) }),
   });
   return storage;
+}
+
+const OTLP_TRANSLATION_STRATEGIES: readonly OTLPTranslationStrategy[] = [
+  'UnderscoreEscapingWithSuffixes',
+  'UnderscoreEscapingWithoutSuffixes',
+  'NoUTF8EscapingWithSuffixes',
+  'NoTranslation',
+];
+
+export function defaultOTLPConfig(): OTLPConfig {
+  return {
+    promoteResourceAttributes: [],
+    promoteAllResourceAttributes: false,
+    ignoreResourceAttributes: [],
+    translationStrategy: 'UnderscoreEscapingWithSuffixes',
+    keepIdentifyingResourceAttributes: false,
+    convertHistogramsToNhcb: false,
+    promoteScopeMetadata: false,
+    labelNameUnderscoreSanitization: true,
+    labelNamePreserveMultipleUnderscores: true,
+  };
+}
+
+/** Trims a list of attribute names, reporting empty and repeated ones together as Prometheus does. */
+function attributeList(r: YamlReader, node: Node | null, field: string, what: string): string[] {
+  const out: string[] = [];
+  const problems: string[] = [];
+  for (const raw of r.stringList(node)) {
+    const attr = raw.trim();
+    if (attr === '') problems.push(`empty ${what} OTel resource attribute`);
+    else if (out.includes(attr)) problems.push(`duplicated ${what} OTel resource attribute ${JSON.stringify(attr)}`);
+    else out.push(attr);
+  }
+  if (problems.length) r.fail(node, `invalid '${field}': ${problems.join('\n')}`);
+  return out;
+}
+
+function readOTLP(r: YamlReader, node: Node | null, scheme: NameValidationScheme): OTLPConfig {
+  const c = defaultOTLPConfig();
+  let strategyNode: Node | null = null;
+  r.struct(node, 'config.OTLPConfig', {
+    promote_resource_attributes: (v) => (c.promoteResourceAttributes = attributeList(r, v, 'promote_resource_attributes', 'promoted')),
+    promote_all_resource_attributes: (v) => (c.promoteAllResourceAttributes = r.bool(v)),
+    ignore_resource_attributes: (v) => (c.ignoreResourceAttributes = attributeList(r, v, 'ignore_resource_attributes', 'ignored')),
+    translation_strategy: (v) => {
+      strategyNode = v;
+      const name = r.string(v);
+      if (name !== '') c.translationStrategy = name as OTLPTranslationStrategy;
+    },
+    keep_identifying_resource_attributes: (v) => (c.keepIdentifyingResourceAttributes = r.bool(v)),
+    convert_histograms_to_nhcb: (v) => (c.convertHistogramsToNhcb = r.bool(v)),
+    promote_scope_metadata: (v) => (c.promoteScopeMetadata = r.bool(v)),
+    label_name_underscore_sanitization: (v) => (c.labelNameUnderscoreSanitization = r.bool(v)),
+    label_name_preserve_multiple_underscores: (v) => (c.labelNamePreserveMultipleUnderscores = r.bool(v)),
+  });
+  if (c.promoteAllResourceAttributes && c.promoteResourceAttributes.length) {
+    r.fail(node, "'promote_all_resource_attributes' and 'promote_resource_attributes' cannot be configured simultaneously");
+  }
+  if (c.ignoreResourceAttributes.length && !c.promoteAllResourceAttributes) {
+    r.fail(node, "'ignore_resource_attributes' cannot be configured unless 'promote_all_resource_attributes' is true");
+  }
+  if (!OTLP_TRANSLATION_STRATEGIES.includes(c.translationStrategy)) {
+    r.fail(strategyNode, `unsupported OTLP translation strategy ${JSON.stringify(c.translationStrategy)}`);
+  }
+  const utf8Names = c.translationStrategy === 'NoUTF8EscapingWithSuffixes' || c.translationStrategy === 'NoTranslation';
+  if (utf8Names && scheme === 'legacy') {
+    r.fail(strategyNode, `OTLP translation strategy ${JSON.stringify(c.translationStrategy)} is not allowed when UTF8 is disabled`);
+  }
+  return c;
 }

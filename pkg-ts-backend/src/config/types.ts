@@ -16,6 +16,7 @@ export interface Config {
   remoteWrite: RemoteWriteConfig[];
   remoteRead: RemoteReadConfig[];
   storage: StorageConfig;
+  otlp: OTLPConfig;
   /** The YAML text as loaded. */
   original: string;
   /** The YAML text with secrets (passwords, credentials, tokens) replaced by `<secret>`, for /api/v1/status/config. */
@@ -219,4 +220,27 @@ export interface StorageConfig {
   outOfOrderTimeWindowMs: number;
   /** `storage.exemplars.max_exemplars`. */
   maxExemplars: number;
+}
+
+/** How OTLP metric and label names become Prometheus names (`otlp.translation_strategy`). */
+export type OTLPTranslationStrategy = 'UnderscoreEscapingWithSuffixes' | 'UnderscoreEscapingWithoutSuffixes' | 'NoUTF8EscapingWithSuffixes' | 'NoTranslation';
+
+/** The `otlp` section: how the OTLP receiver turns resources and names into labels. */
+export interface OTLPConfig {
+  /** Resource attributes copied onto every series (trimmed, unique). */
+  promoteResourceAttributes: string[];
+  /** Copy every resource attribute except `ignoreResourceAttributes` onto every series. */
+  promoteAllResourceAttributes: boolean;
+  ignoreResourceAttributes: string[];
+  translationStrategy: OTLPTranslationStrategy;
+  /** Also keep service.name, service.namespace and service.instance.id on target_info. */
+  keepIdentifyingResourceAttributes: boolean;
+  /** Accepted for compatibility; flint has no native histograms and always writes classic buckets. */
+  convertHistogramsToNhcb: boolean;
+  /** Adds otel_scope_name, otel_scope_version, otel_scope_schema_url and otel_scope_<attr> labels. */
+  promoteScopeMetadata: boolean;
+  /** Prefix `key` to label names starting with a single `_`. */
+  labelNameUnderscoreSanitization: boolean;
+  /** Keep runs of `_` in sanitised label names instead of collapsing them. */
+  labelNamePreserveMultipleUnderscores: boolean;
 }
