@@ -23,10 +23,29 @@ function sameBits(a: number, b: number): boolean {
   return cmpU32[0] === cmpU32[2] && cmpU32[1] === cmpU32[3];
 }
 
+/** The staged samples of one appender: column buffers reused by later appenders once committed. */
+interface Staging {
+  series: (MemSeries | undefined)[];
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
+// A few idle buffers are enough: they are taken by appenders that are staging at the same time.
+const IDLE_STAGING_MAX = 4;
+const idleStaging: Staging[] = [];
+
+function takeStaging(): Staging {
+  return idleStaging.pop() ?? { series: [], ts: new Float64Array(64), vs: new Float64Array(64) };
+}
+
+/** Returns buffers for reuse; the series slots are cleared so they keep no series alive. */
+function releaseStaging(st: Staging, n: number): void {
+  st.series.fill(undefined, 0, n);
+  if (idleStaging.length < IDLE_STAGING_MAX) idleStaging.push(st);
+}
+
 export class HeadAppender implements Appender {
-  private series: MemSeries[] = [];
-  private ts = new Float64Array(64);
-  private vs = new Float64Array(64);
+  private staging: Staging | undefined;
   private n = 0;
 
   constructor(
@@ -46,65 +65,72 @@ export class HeadAppender implements Appender {
       if (sameBits(v, staged ? s.stagedV : s.lastV)) return s.ref;
       throw new StorageError(ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP);
     }
-    if (this.n === this.ts.length) this.grow();
-    this.series.push(s);
-    this.ts[this.n] = t;
-    this.vs[this.n] = v;
-    this.n++;
+    const st = (this.staging ??= takeStaging());
+    const n = this.n;
+    if (n === st.ts.length) grow(st);
+    st.series[n] = s;
+    st.ts[n] = t;
+    st.vs[n] = v;
+    this.n = n + 1;
     s.stagedBy = this.id;
     s.stagedT = t;
     s.stagedV = v;
     return s.ref;
   }
 
-  private grow(): void {
-    const ts = new Float64Array(this.ts.length * 2);
-    const vs = new Float64Array(this.vs.length * 2);
-    ts.set(this.ts);
-    vs.set(this.vs);
-    this.ts = ts;
-    this.vs = vs;
-  }
-
   async commit(): Promise<void> {
-    const head = this.head;
+    const st = this.staging;
     const n = this.n;
-    const series = this.series;
-    const { ts, vs } = this;
-    this.reset();
-    if (n === 0) return;
-    for (let i = 0; i < n; i++) {
-      // A series garbage-collected since append() comes back as a new series.
-      if (series[i].removed) series[i] = head.getOrCreate(series[i].labels);
-    }
+    this.staging = undefined;
+    this.n = 0;
+    if (st === undefined) return;
+    const head = this.head;
+    const series = st.series as MemSeries[];
     const unlogged: MemSeries[] = [];
     for (let i = 0; i < n; i++) {
-      const s = series[i];
+      let s = series[i];
+      if (s.stagedBy === this.id) s.stagedBy = 0;
+      // A series garbage-collected since append() comes back as a new series.
+      if (s.removed) series[i] = s = head.getOrCreate(s.labels);
       if (!s.logged) {
         s.logged = true;
         unlogged.push(s);
       }
     }
+    const { ts, vs } = st;
     let durable: Promise<void> | undefined;
     try {
+      // The log encodes the columns before it returns, so they can be reused as soon as applied.
       durable = head.log?.logCommit(unlogged, series, ts, vs, n);
     } catch (err) {
       for (const s of unlogged) s.logged = false;
+      releaseStaging(st, n);
       throw err;
     }
     for (let i = 0; i < n; i++) head.appendSample(series[i], ts[i], vs[i]);
+    releaseStaging(st, n);
     if (durable) await durable;
   }
 
   rollback(): void {
-    this.reset();
-  }
-
-  private reset(): void {
-    for (const s of this.series) if (s.stagedBy === this.id) s.stagedBy = 0;
-    this.series = [];
-    this.ts = new Float64Array(64);
-    this.vs = new Float64Array(64);
+    const st = this.staging;
+    const n = this.n;
+    this.staging = undefined;
     this.n = 0;
+    if (st === undefined) return;
+    for (let i = 0; i < n; i++) {
+      const s = st.series[i] as MemSeries;
+      if (s.stagedBy === this.id) s.stagedBy = 0;
+    }
+    releaseStaging(st, n);
   }
+}
+
+function grow(st: Staging): void {
+  const ts = new Float64Array(st.ts.length * 2);
+  const vs = new Float64Array(st.vs.length * 2);
+  ts.set(st.ts);
+  vs.set(st.vs);
+  st.ts = ts;
+  st.vs = vs;
 }
