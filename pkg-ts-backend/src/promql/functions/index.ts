@@ -10,6 +10,7 @@ import { EvalValue, MatrixValue, newStepSeries, RawSeries, StepSeries, VectorVal
 import type { Call, Expr } from '../parser/ast';
 import { QueryError } from '../value';
 import { formatFloatPlain } from '../eval/aggregate';
+import { evalInfo } from './info';
 import { Bucket, bucketFraction, bucketQuantile, parseBound } from './histogram';
 import { expandTemplate, namedGroupIndexes, naturalLess } from './labelFunctions';
 import { DATE_FUNCTIONS, ELEMENT_FUNCTIONS } from './math';
@@ -98,7 +99,7 @@ export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise
       for (const a of call.args) await ev.eval(a, steps);
       return { kind: 'vector', series: [] };
     case 'info':
-      throw new QueryError('execution', 'info() is not supported');
+      return evalInfo(ev, call, steps);
     default:
       break;
   }

@@ -48,34 +48,6 @@ export const SKIP_START_TIMESTAMPS = 'needs start timestamps in storage';
 export const SKIP_LANGUAGE_FEATURE = 'needs an experimental language feature';
 export const SKIP_FEATURE_DISABLED = 'needs a feature not enabled (--enable-feature)';
 
-/** Experimental functions the engine does not implement (info() joins target_info metadata). */
-const UNSUPPORTED_FUNCTIONS = new Set(['info']);
-
-function calls(e: Expr, out: string[] = []): string[] {
-  switch (e.type) {
-    case 'Call':
-      out.push(e.func.name);
-      for (const a of e.args) calls(a, out);
-      break;
-    case 'SubqueryExpr':
-    case 'ParenExpr':
-    case 'UnaryExpr':
-      calls(e.expr, out);
-      break;
-    case 'BinaryExpr':
-      calls(e.lhs, out);
-      calls(e.rhs, out);
-      break;
-    case 'AggregateExpr':
-      if (e.param) calls(e.param, out);
-      calls(e.expr, out);
-      break;
-    default:
-      break;
-  }
-  return out;
-}
-
 interface RunState {
   storage: Storage;
   /** Label sets of series that hold native histograms here (not loaded). */
@@ -246,8 +218,6 @@ async function runEval(engine: Engine, state: RunState, cmd: EvalCommand): Promi
     return { line: cmd.line, status: 'skipped', message: `${SKIP_FEATURE_DISABLED}: ${(err as Error).message}` };
   }
   if (state.startTimestamps) return { line: cmd.line, status: 'skipped', message: SKIP_START_TIMESTAMPS };
-  const unsupported = calls(parsed).find((name) => UNSUPPORTED_FUNCTIONS.has(name));
-  if (unsupported) return { line: cmd.line, status: 'skipped', message: `${SKIP_LANGUAGE_FEATURE}: ${unsupported}()` };
   if (readsHistograms(parsed, state.histogramSeries))
     return { line: cmd.line, status: 'skipped', message: SKIP_HISTOGRAM_SERIES };
   try {
