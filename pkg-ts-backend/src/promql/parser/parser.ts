@@ -284,10 +284,30 @@ export class Parser {
         if (this.is('LEFT_PAREN')) matching.include = this.parseGroupingLabels();
       }
     }
-    if (this.is('IDENTIFIER') && FILL_MODIFIERS.has(this.tok.text.toLowerCase()) && this.peek().kind === 'LEFT_PAREN') {
-      this.stop('binop fill modifiers are experimental and not enabled', this.tok);
+    while (this.isFillModifier()) {
+      if (!this.opts.enableBinopFillModifiers)
+        this.stop('binop fill modifiers are experimental and not enabled', this.tok);
+      this.parseFillModifier(matching);
     }
     return { returnBool, matching };
+  }
+
+  private isFillModifier(): boolean {
+    return this.is('IDENTIFIER') && FILL_MODIFIERS.has(this.tok.text.toLowerCase()) && this.peek().kind === 'LEFT_PAREN';
+  }
+
+  /** `fill(v)`, `fill_left(v)` or `fill_right(v)`: `v` is a number, maybe signed. */
+  private parseFillModifier(matching: VectorMatching): void {
+    const kind = this.advance().text.toLowerCase();
+    this.expect('LEFT_PAREN', 'fill modifier', '"("');
+    let sign = 1;
+    if (this.is('OPERATOR', '-') || this.is('OPERATOR', '+')) sign = this.advance().text === '-' ? -1 : 1;
+    if (!this.is('NUMBER')) this.unexpected('fill modifier', 'number');
+    const value = sign * this.numberValue(this.advance());
+    this.expect('RIGHT_PAREN', 'fill modifier', '")"');
+    const fill = (matching.fillValues ??= { lhs: null, rhs: null });
+    if (kind !== 'fill_right') fill.lhs = value;
+    if (kind !== 'fill_left') fill.rhs = value;
   }
 
   private makeBinary(
