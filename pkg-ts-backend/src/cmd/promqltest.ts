@@ -11,8 +11,7 @@ registerSubcommand({
     {
       name: 'enable-feature',
       kind: 'list',
-      help:
-        'Enable a feature: promql-experimental-functions, promql-extended-range-selectors, promql-binop-fill-modifiers (promql-duration-expr is always on).',
+      help: 'Enable a feature: promql-experimental-functions, promql-extended-range-selectors, promql-binop-fill-modifiers (promql-duration-expr is always on).',
     },
     { name: 'verbose', kind: 'bool', help: 'Also list skipped cases with the reason.' },
   ],

@@ -214,9 +214,11 @@ export function queryTimeRange(
       case 'VectorSelector':
       case 'MatrixSelector': {
         const vs = e.type === 'VectorSelector' ? e : e.vectorSelector;
-        const back = e.type === 'VectorSelector' ? lookback : e.range;
+        // Anchored and smoothed selectors also read a lookback before (and smoothed after) their window.
+        const extended = vs.anchored || vs.smoothed ? lookback : 0;
+        const back = (e.type === 'VectorSelector' ? lookback : e.range) + extended;
         mint = Math.min(mint, at(vs.timestamp, vs.startOrEnd, s) - vs.offset - back);
-        maxt = Math.max(maxt, at(vs.timestamp, vs.startOrEnd, t) - vs.offset);
+        maxt = Math.max(maxt, at(vs.timestamp, vs.startOrEnd, t) - vs.offset + (vs.smoothed ? lookback : 0));
         return;
       }
       case 'SubqueryExpr': {

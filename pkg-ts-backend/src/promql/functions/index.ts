@@ -10,6 +10,7 @@ import { EvalValue, MatrixValue, newStepSeries, RawSeries, StepSeries, VectorVal
 import type { Call, Expr } from '../parser/ast';
 import { QueryError } from '../value';
 import { formatFloatPlain } from '../eval/aggregate';
+import { evalExtendedRangeCall } from '../eval/extendedRange';
 import { evalInfo } from './info';
 import { Bucket, bucketFraction, bucketQuantile, parseBound } from './histogram';
 import { expandTemplate, namedGroupIndexes, naturalLess } from './labelFunctions';
@@ -32,6 +33,8 @@ function constant(steps: Steps, v: number): Float64Array {
 }
 
 export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise<EvalValue> {
+  const extended = await evalExtendedRangeCall(ev, call, steps);
+  if (extended) return extended;
   const name = call.func.name;
   const s = ev.settings;
   switch (name) {

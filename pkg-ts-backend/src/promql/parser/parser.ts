@@ -434,10 +434,30 @@ export class Parser {
       if (this.is('LEFT_BRACKET')) e = this.parseRangeOrSubquery(e);
       else if (this.is('KEYWORD', 'offset')) e = this.parseOffset(e);
       else if (this.is('OPERATOR', '@')) e = this.parseAt(e);
-      else if (this.is('IDENTIFIER', 'anchored') || this.is('IDENTIFIER', 'smoothed')) {
-        this.stop(`${this.tok.text.toLowerCase()} modifier is experimental and not enabled`, e.pos);
-      } else return e;
+      else if (this.is('IDENTIFIER', 'anchored') || this.is('IDENTIFIER', 'smoothed')) e = this.parseExtendedRange(e);
+      else return e;
     }
+  }
+
+  /** `anchored` (range selectors) or `smoothed` (range and instant selectors). */
+  private parseExtendedRange(e: Expr): Expr {
+    const modifier = this.tok.text.toLowerCase();
+    if (!this.opts.enableExtendedRangeSelectors) this.stop(`${modifier} modifier is experimental and not enabled`, e.pos);
+    this.advance();
+    const vs = e.type === 'MatrixSelector' ? e.vectorSelector : e.type === 'VectorSelector' && modifier === 'smoothed' ? e : null;
+    if (vs === null) {
+      const what = modifier === 'anchored' ? 'a range vector selector' : 'an instant vector selector or range vector selector';
+      this.report(`${modifier} modifier must be preceded by ${what}`, e.pos);
+      return e;
+    }
+    if (vs.anchored || vs.smoothed) {
+      this.report('anchored or smoothed may not be set multiple times', e.pos);
+      return e;
+    }
+    if (modifier === 'anchored') vs.anchored = true;
+    else vs.smoothed = true;
+    e.pos = { start: e.pos.start, end: this.lastClosing > e.pos.end ? this.lastClosing : e.pos.end };
+    return e;
   }
 
   // Durations are written as literals or, in Prometheus 3, as arithmetic on them (`[5m+30s]`,
@@ -588,6 +608,8 @@ export class Parser {
         this.report('no offset modifiers allowed before range', { start: open.start, end: close.end });
       } else if (e.timestamp !== null || e.startOrEnd !== null) {
         this.report('no @ modifiers allowed before range', { start: open.start, end: close.end });
+      } else if (e.smoothed) {
+        this.report('no smoothed modifier allowed before range', { start: open.start, end: close.end });
       }
       const vs: VectorSelector = e.type === 'VectorSelector' ? e : emptySelector(e.pos);
       const m: MatrixSelector = {
