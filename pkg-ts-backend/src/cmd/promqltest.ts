@@ -1,4 +1,5 @@
 // `flint promqltest FILE...`: runs Prometheus's PromQL `.test` scripts against flint's engine.
+import { languageFeatures } from '../promql/features';
 import { runTestFile } from '../promql/promqltest';
 import { registerSubcommand } from './flint';
 
@@ -10,7 +11,7 @@ registerSubcommand({
     {
       name: 'enable-feature',
       kind: 'list',
-      help: 'Enable a feature; promql-experimental-functions is the one that applies here.',
+      help: 'Enable a feature: promql-experimental-functions, promql-extended-range-selectors, promql-binop-fill-modifiers (promql-duration-expr is always on).',
     },
     { name: 'verbose', kind: 'bool', help: 'Also list skipped cases with the reason.' },
   ],
@@ -20,12 +21,12 @@ registerSubcommand({
       return 2;
     }
     const features = (flags.get('enable-feature') as string[]).flatMap((f) => f.split(','));
-    const enableExperimentalFunctions = features.includes('promql-experimental-functions');
+    const enabled = languageFeatures(features);
     let passed = 0;
     let failed = 0;
     let skipped = 0;
     for (const file of args) {
-      const r = await runTestFile(file, { enableExperimentalFunctions });
+      const r = await runTestFile(file, enabled);
       for (const c of r.cases) {
         if (c.status === 'failed') process.stdout.write(`${file}:${c.line}: ${c.message ?? 'failed'}\n`);
         else if (c.status === 'skipped' && flags.get('verbose'))

@@ -14,6 +14,7 @@ import { DiscoveryManager } from '../discovery/manager';
 import { startGrafanaPluginService, GrafanaPluginService } from '../grafana/plugin/service';
 import { Notifier } from '../notifier/notifier';
 import { Engine } from '../promql/engine';
+import { languageFeatures } from '../promql/features';
 import { engineQueryFunc } from '../rules/engineQuery';
 import { RuleManager } from '../rules/manager';
 import { ScrapeManager } from '../scrape/manager';
@@ -129,7 +130,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     maxSamples: opts.queryMaxSamples,
     timeoutMs: opts.queryTimeoutMs,
     maxConcurrency: opts.queryMaxConcurrency,
-    enableExperimentalFunctions: opts.features.has('promql-experimental-functions'),
+    ...languageFeatures(opts.features),
     enableDelayedNameRemoval: opts.features.has('promql-delayed-name-removal'),
     defaultEvalIntervalMs: initial.global.evaluationIntervalMs,
     logger: logger.child({ component: 'query engine' }),

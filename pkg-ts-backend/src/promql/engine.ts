@@ -12,6 +12,7 @@ import { makeSteps } from './eval/steps';
 import { EvalValue, MatrixValue, StepSeries } from './eval/types';
 import type { Expr } from './parser/ast';
 import { ParseError, parseExpr } from './parser';
+import { resolveDurationExprs } from './eval/durations';
 import { MatrixSeries, QueryError, QueryResult, Sample, Value } from './value';
 
 export interface EngineOptions {
@@ -23,6 +24,10 @@ export interface EngineOptions {
   /** Step of subqueries written without one; the server passes its global evaluation interval. */
   defaultEvalIntervalMs: number;
   enableDelayedNameRemoval?: boolean;
+  /** `anchored`/`smoothed` range selectors (`--enable-feature=promql-extended-range-selectors`). */
+  enableExtendedRangeSelectors?: boolean;
+  /** `fill`/`fill_left`/`fill_right` binary-operator modifiers (`promql-binop-fill-modifiers`). */
+  enableBinopFillModifiers?: boolean;
   logger?: Logger;
 }
 
@@ -92,7 +97,11 @@ export class Engine {
   /** Parses with this engine's language settings; parse errors become bad_data QueryErrors. */
   parse(query: string): Expr {
     try {
-      return parseExpr(query, { enableExperimentalFunctions: this.opts.enableExperimentalFunctions });
+      return parseExpr(query, {
+        enableExperimentalFunctions: this.opts.enableExperimentalFunctions,
+        enableExtendedRangeSelectors: this.opts.enableExtendedRangeSelectors,
+        enableBinopFillModifiers: this.opts.enableBinopFillModifiers,
+      });
     } catch (err) {
       if (err instanceof ParseError) throw new QueryError('bad_data', err.message);
       throw err;
@@ -142,7 +151,7 @@ export class Engine {
     opts: QueryOptions
   ): Promise<QueryResult> {
     const text = typeof query === 'string' ? query : '';
-    const expr = typeof query === 'string' ? this.parse(query) : query;
+    const expr = resolveDurationExprs(typeof query === 'string' ? this.parse(query) : query, start, end, step);
     const deadline = Date.now() + this.opts.timeoutMs;
     await this.acquire(opts.signal, deadline);
     const lookback =
@@ -205,9 +214,11 @@ export function queryTimeRange(
       case 'VectorSelector':
       case 'MatrixSelector': {
         const vs = e.type === 'VectorSelector' ? e : e.vectorSelector;
-        const back = e.type === 'VectorSelector' ? lookback : e.range;
+        // Anchored and smoothed selectors also read a lookback before (and smoothed after) their window.
+        const extended = vs.anchored || vs.smoothed ? lookback : 0;
+        const back = (e.type === 'VectorSelector' ? lookback : e.range) + extended;
         mint = Math.min(mint, at(vs.timestamp, vs.startOrEnd, s) - vs.offset - back);
-        maxt = Math.max(maxt, at(vs.timestamp, vs.startOrEnd, t) - vs.offset);
+        maxt = Math.max(maxt, at(vs.timestamp, vs.startOrEnd, t) - vs.offset + (vs.smoothed ? lookback : 0));
         return;
       }
       case 'SubqueryExpr': {

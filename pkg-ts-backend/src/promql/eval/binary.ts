@@ -5,6 +5,7 @@ import type { BinaryExpr, BinaryOp, VectorMatching } from '../parser/ast';
 import { QueryError } from '../value';
 import { putStep, SeriesCollector } from './collect';
 import { Evaluator, mergeAfterRelabel } from './evaluator';
+import { withFillSeries } from './fill';
 import type { Steps } from './steps';
 import { EvalValue, newStepSeries, StepSeries, VectorValue } from './types';
 
@@ -86,7 +87,7 @@ export async function evalBinary(ev: Evaluator, e: BinaryExpr, steps: Steps): Pr
     case 'or':
       return or(lhs, rhs, matching, steps);
     default:
-      return vectorVector(ev, e, lhs, rhs, matching, steps);
+      return vectorVector(ev, e, ...withFillSeries(lhs, rhs, matching, steps), matching, steps);
   }
 }
 

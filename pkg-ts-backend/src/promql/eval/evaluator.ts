@@ -9,6 +9,8 @@ import { Annotations } from '../annotations';
 import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from '../parser/ast';
 import { evalAggregation } from './aggregate';
 import { evalBinary } from './binary';
+import { selectSmoothedVector } from './extendedRange';
+import { QueryError } from '../value';
 import { evalCall } from '../functions';
 import { putStep } from './collect';
 import { QueryGuard } from './guard';
@@ -109,8 +111,13 @@ export class Evaluator {
       case 'UnaryExpr':
         return this.evalUnary(e.op, e.expr, steps);
       case 'VectorSelector':
-        return this.selectVector(e, steps, false);
+        return e.smoothed ? selectSmoothedVector(this, e, steps) : this.selectVector(e, steps, false);
       case 'MatrixSelector':
+        if (e.vectorSelector.anchored || e.vectorSelector.smoothed)
+          throw new QueryError(
+            'execution',
+            'anchored and smoothed range selectors are only supported as function arguments'
+          );
         return this.selectMatrix(e, steps);
       case 'SubqueryExpr':
         return this.evalSubquery(e, steps);

@@ -10,6 +10,8 @@ import { EvalValue, MatrixValue, newStepSeries, RawSeries, StepSeries, VectorVal
 import type { Call, Expr } from '../parser/ast';
 import { QueryError } from '../value';
 import { formatFloatPlain } from '../eval/aggregate';
+import { evalExtendedRangeCall } from '../eval/extendedRange';
+import { evalInfo } from './info';
 import { Bucket, bucketFraction, bucketQuantile, parseBound } from './histogram';
 import { expandTemplate, namedGroupIndexes, naturalLess } from './labelFunctions';
 import { DATE_FUNCTIONS, ELEMENT_FUNCTIONS } from './math';
@@ -31,6 +33,8 @@ function constant(steps: Steps, v: number): Float64Array {
 }
 
 export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise<EvalValue> {
+  const extended = await evalExtendedRangeCall(ev, call, steps);
+  if (extended) return extended;
   const name = call.func.name;
   const s = ev.settings;
   switch (name) {
@@ -98,7 +102,7 @@ export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise
       for (const a of call.args) await ev.eval(a, steps);
       return { kind: 'vector', series: [] };
     case 'info':
-      throw new QueryError('execution', 'info() is not supported');
+      return evalInfo(ev, call, steps);
     default:
       break;
   }

@@ -1,6 +1,7 @@
 // The PromQL abstract syntax tree, shared by the parser, the printer and the engine.
 // Times and durations are integer milliseconds.
 import type { Matcher } from '../../model/matcher';
+import type { DurationExpr } from './durationExpr';
 
 export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
 
@@ -54,6 +55,11 @@ export interface VectorSelector {
   /** `@ <ts>` in ms, or null. */
   timestamp: number | null;
   startOrEnd: AtModifier | null;
+  /** An offset that uses `step()`/`range()`; `offset` is set from it when the query runs. */
+  offsetExpr?: DurationExpr;
+  /** `anchored` / `smoothed` (Prometheus 3's experimental extended range selectors). */
+  anchored?: boolean;
+  smoothed?: boolean;
   pos: PositionRange;
 }
 
@@ -62,6 +68,8 @@ export interface MatrixSelector {
   vectorSelector: VectorSelector;
   /** The range in ms. */
   range: number;
+  /** A range that uses `step()`/`range()`; `range` is set from it when the query runs. */
+  rangeExpr?: DurationExpr;
   pos: PositionRange;
 }
 
@@ -74,6 +82,10 @@ export interface SubqueryExpr {
   offset: number;
   timestamp: number | null;
   startOrEnd: AtModifier | null;
+  /** Range, step or offset written with `step()`/`range()`; resolved when the query runs. */
+  rangeExpr?: DurationExpr;
+  stepExpr?: DurationExpr;
+  offsetExpr?: DurationExpr;
   pos: PositionRange;
 }
 
@@ -100,6 +112,11 @@ export interface VectorMatching {
   on: boolean;
   /** Labels from group_left(...)/group_right(...). */
   include: string[];
+  /**
+   * `fill(v)`, `fill_left(v)`, `fill_right(v)` (experimental): the value an unmatched series on
+   * the other side is paired with; null where no fill applies.
+   */
+  fillValues?: { lhs: number | null; rhs: number | null };
 }
 
 export interface BinaryExpr {

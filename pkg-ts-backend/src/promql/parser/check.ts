@@ -94,6 +94,11 @@ class Checker {
           this.fail('binary expression must contain only scalar and instant vector types', e.lhs.pos);
         if (rt !== 'scalar' && rt !== 'vector')
           this.fail('binary expression must contain only scalar and instant vector types', e.rhs.pos);
+        if (vm?.fillValues !== undefined) {
+          if (lt !== 'vector' || rt !== 'vector')
+            this.fail('fill modifiers only allowed between instant vectors', e.pos);
+          else if (isSetOperator(e.op)) this.fail(`fill modifiers not allowed for ${goQuote(e.op)} operation`, e.pos);
+        }
         if ((lt !== 'vector' || rt !== 'vector') && vm !== null) {
           if (vm.matchingLabels.length > 0) this.fail('vector matching only allowed between instant vectors', e.pos);
           e.vectorMatching = null;

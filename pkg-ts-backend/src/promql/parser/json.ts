@@ -48,8 +48,7 @@ export function astToJSON(e: Expr): unknown {
                 labels: [...m.matchingLabels],
                 on: m.on,
                 include: [...m.include],
-                // Fill modifiers (experimental in Prometheus 3) are not supported, so never set.
-                fillValues: { lhs: null, rhs: null },
+                fillValues: { lhs: m.fillValues?.lhs ?? null, rhs: m.fillValues?.rhs ?? null },
               },
         bool: e.returnBool,
       };
@@ -75,8 +74,8 @@ export function astToJSON(e: Expr): unknown {
         matchers: matchersToJSON(vs.matchers),
         timestamp: vs.timestamp,
         startOrEnd: vs.startOrEnd,
-        anchored: false,
-        smoothed: false,
+        anchored: vs.anchored ?? false,
+        smoothed: vs.smoothed ?? false,
       };
     }
     case 'SubqueryExpr':
@@ -105,8 +104,8 @@ export function astToJSON(e: Expr): unknown {
         matchers: matchersToJSON(e.matchers),
         timestamp: e.timestamp,
         startOrEnd: e.startOrEnd,
-        anchored: false,
-        smoothed: false,
+        anchored: e.anchored ?? false,
+        smoothed: e.smoothed ?? false,
       };
   }
 }

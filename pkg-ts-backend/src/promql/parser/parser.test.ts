@@ -213,10 +213,7 @@ describe('selectors', () => {
       '1:5: parse error: unexpected "]" in subquery or range selector, expected number, duration, step(), or range()',
     ],
     ['foo[5m 1m]', '1:8: parse error: unexpected duration "1m" in subquery or range, expected ":" or "]"'],
-    [
-      'foo[step()]',
-      "1:5: parse error: step() in duration expressions is not supported: it depends on the query's parameters",
-    ],
+    ['foo[step()]', '1:5: parse error: function "step" is not enabled'],
     ['foo[5s/0d]', '1:7: parse error: division by zero'],
     ['foo[5s%0d]', '1:7: parse error: modulo by zero'],
     ['foo offset (4d/0)', '1:15: parse error: division by zero'],

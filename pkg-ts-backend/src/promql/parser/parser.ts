@@ -18,6 +18,7 @@ import type {
   VectorMatching,
   VectorSelector,
 } from './ast';
+import type { DurationExpr, DurationOperator } from './durationExpr';
 import { FUNCTIONS, EXPERIMENTAL_AGGREGATIONS } from './functions';
 import { Lexer, Token, TokenKind } from './lexer';
 import {
@@ -33,6 +34,10 @@ import { goQuote, goQuoteTruncated, isValidUtf8String, unquotePromQLString } fro
 export interface ParseOptions {
   /** Allows the functions and aggregations Prometheus puts behind `promql-experimental-functions`. */
   enableExperimentalFunctions?: boolean;
+  /** `anchored` and `smoothed` range selectors (`promql-extended-range-selectors`). */
+  enableExtendedRangeSelectors?: boolean;
+  /** `fill(v)`, `fill_left(v)`, `fill_right(v)` on binary operators (`promql-binop-fill-modifiers`). */
+  enableBinopFillModifiers?: boolean;
 }
 
 /** Thrown to stop parsing at a syntax error; carries the error to report. */
@@ -70,6 +75,8 @@ const DURATION_FUNCTIONS: ReadonlySet<string> = new Set(['step', 'range', 'min',
 /** A folded duration expression: its value in seconds and where it was written. */
 interface DurationValue {
   seconds: number;
+  /** Set when the value needs the query's step or range: `seconds` is then meaningless. */
+  dynamic?: DurationExpr;
   /**
    * The exact milliseconds when the value is a duration literal or a sum of them: going through
    * float seconds would turn `1001ms` into 1000.9999… and truncate it to 1000.
@@ -277,10 +284,30 @@ export class Parser {
         if (this.is('LEFT_PAREN')) matching.include = this.parseGroupingLabels();
       }
     }
-    if (this.is('IDENTIFIER') && FILL_MODIFIERS.has(this.tok.text.toLowerCase()) && this.peek().kind === 'LEFT_PAREN') {
-      this.stop('binop fill modifiers are experimental and not enabled', this.tok);
+    while (this.isFillModifier()) {
+      if (!this.opts.enableBinopFillModifiers)
+        this.stop('binop fill modifiers are experimental and not enabled', this.tok);
+      this.parseFillModifier(matching);
     }
     return { returnBool, matching };
+  }
+
+  private isFillModifier(): boolean {
+    return this.is('IDENTIFIER') && FILL_MODIFIERS.has(this.tok.text.toLowerCase()) && this.peek().kind === 'LEFT_PAREN';
+  }
+
+  /** `fill(v)`, `fill_left(v)` or `fill_right(v)`: `v` is a number, maybe signed. */
+  private parseFillModifier(matching: VectorMatching): void {
+    const kind = this.advance().text.toLowerCase();
+    this.expect('LEFT_PAREN', 'fill modifier', '"("');
+    let sign = 1;
+    if (this.is('OPERATOR', '-') || this.is('OPERATOR', '+')) sign = this.advance().text === '-' ? -1 : 1;
+    if (!this.is('NUMBER')) this.unexpected('fill modifier', 'number');
+    const value = sign * this.numberValue(this.advance());
+    this.expect('RIGHT_PAREN', 'fill modifier', '")"');
+    const fill = (matching.fillValues ??= { lhs: null, rhs: null });
+    if (kind !== 'fill_right') fill.lhs = value;
+    if (kind !== 'fill_left') fill.rhs = value;
   }
 
   private makeBinary(
@@ -407,18 +434,39 @@ export class Parser {
       if (this.is('LEFT_BRACKET')) e = this.parseRangeOrSubquery(e);
       else if (this.is('KEYWORD', 'offset')) e = this.parseOffset(e);
       else if (this.is('OPERATOR', '@')) e = this.parseAt(e);
-      else if (this.is('IDENTIFIER', 'anchored') || this.is('IDENTIFIER', 'smoothed')) {
-        this.stop(`${this.tok.text.toLowerCase()} modifier is experimental and not enabled`, e.pos);
-      } else return e;
+      else if (this.is('IDENTIFIER', 'anchored') || this.is('IDENTIFIER', 'smoothed')) e = this.parseExtendedRange(e);
+      else return e;
     }
   }
 
-  // Durations are written as literals or, in Prometheus 3, as constant arithmetic on them
-  // (`[5m+30s]`, `offset (2 * 1h)`). Expressions are folded here into milliseconds; `step()` and
-  // `range()` would need the query's parameters, which the AST cannot carry.
+  /** `anchored` (range selectors) or `smoothed` (range and instant selectors). */
+  private parseExtendedRange(e: Expr): Expr {
+    const modifier = this.tok.text.toLowerCase();
+    if (!this.opts.enableExtendedRangeSelectors) this.stop(`${modifier} modifier is experimental and not enabled`, e.pos);
+    this.advance();
+    const vs = e.type === 'MatrixSelector' ? e.vectorSelector : e.type === 'VectorSelector' && modifier === 'smoothed' ? e : null;
+    if (vs === null) {
+      const what = modifier === 'anchored' ? 'a range vector selector' : 'an instant vector selector or range vector selector';
+      this.report(`${modifier} modifier must be preceded by ${what}`, e.pos);
+      return e;
+    }
+    if (vs.anchored || vs.smoothed) {
+      this.report('anchored or smoothed may not be set multiple times', e.pos);
+      return e;
+    }
+    if (modifier === 'anchored') vs.anchored = true;
+    else vs.smoothed = true;
+    e.pos = { start: e.pos.start, end: this.lastClosing > e.pos.end ? this.lastClosing : e.pos.end };
+    return e;
+  }
 
-  /** Milliseconds of a duration value (seconds), reporting Prometheus's range errors at `v.range`. */
+  // Durations are written as literals or, in Prometheus 3, as arithmetic on them (`[5m+30s]`,
+  // `offset (2 * 1h)`). Constant expressions are folded here into milliseconds; those using
+  // `step()` or `range()` are kept as a DurationExpr tree, resolved when the query runs.
+
+  /** Milliseconds of a constant duration value (seconds), reporting Prometheus's range errors at `v.range`. */
   private toDurationMs(v: DurationValue, allowNegative: boolean): number {
+    if (v.dynamic !== undefined) return 0;
     const ms = v.exactMs ?? Math.trunc(v.seconds * 1000);
     if (!(Math.abs(ms) <= MAX_DURATION_MS)) {
       this.report('duration out of range', v.range);
@@ -440,17 +488,21 @@ export class Parser {
         if (prec === undefined || prec < minPrecedence) return lhs;
         this.advance();
         const rhs = this.parseDurationExpr(t.text === '^' ? prec : prec + 1, context);
+        const range = { start: lhs.range.start, end: rhs.range.end };
+        if (lhs.dynamic !== undefined || rhs.dynamic !== undefined) {
+          if (rhs.dynamic === undefined && rhs.seconds === 0 && (t.text === '/' || t.text === '%'))
+            this.report(t.text === '/' ? 'division by zero' : 'modulo by zero', t);
+          const op = t.text as DurationOperator;
+          lhs = { seconds: 0, dynamic: { kind: 'binary', op, lhs: durationNode(lhs), rhs: durationNode(rhs) }, range };
+          continue;
+        }
         const exact =
           lhs.exactMs !== undefined && rhs.exactMs !== undefined && (t.text === '+' || t.text === '-')
             ? t.text === '+'
               ? lhs.exactMs + rhs.exactMs
               : lhs.exactMs - rhs.exactMs
             : undefined;
-        lhs = {
-          seconds: this.applyDurationOperator(t, lhs.seconds, rhs.seconds),
-          exactMs: exact,
-          range: { start: lhs.range.start, end: rhs.range.end },
-        };
+        lhs = { seconds: this.applyDurationOperator(t, lhs.seconds, rhs.seconds), exactMs: exact, range };
       }
     } finally {
       this.depth--;
@@ -483,8 +535,7 @@ export class Parser {
       const op = this.advance();
       // As for numbers, a sign binds tighter than `*` but looser than `^`.
       const v = this.parseDurationExpr(POW_PRECEDENCE, context);
-      const exactMs = v.exactMs === undefined ? undefined : op.text === '-' ? -v.exactMs : v.exactMs;
-      return { seconds: op.text === '-' ? -v.seconds : v.seconds, exactMs, range: { start: op.start, end: v.range.end } };
+      return negateDuration(v, op.text === '-', op.start);
     }
     return this.parseDurationPrimary(context);
   }
@@ -516,12 +567,18 @@ export class Parser {
       this.advance();
       const inner = this.parseDurationExpr(1, context);
       const close = this.expect('RIGHT_PAREN', context, '")"');
-      return { seconds: inner.seconds, exactMs: inner.exactMs, range: { start: t.start, end: close.end } };
+      const range = { start: t.start, end: close.end };
+      if (inner.dynamic !== undefined) return { seconds: 0, dynamic: { kind: 'paren', expr: inner.dynamic }, range };
+      return { seconds: inner.seconds, exactMs: inner.exactMs, range };
     }
     if (this.isDurationFunction()) {
       const name = t.text.toLowerCase();
       if (name === 'step' || name === 'range') {
-        this.stop(`${name}() in duration expressions is not supported: it depends on the query's parameters`, t);
+        if (!this.opts.enableExperimentalFunctions) this.report(`function ${goQuote(name)} is not enabled`, t);
+        this.advance();
+        this.advance();
+        const close = this.expect('RIGHT_PAREN', context, '")"');
+        return { seconds: 0, dynamic: { kind: name }, range: { start: t.start, end: close.end } };
       }
       this.advance();
       this.advance();
@@ -529,25 +586,30 @@ export class Parser {
       this.expect('COMMA', context, '","');
       const b = this.parseDurationExpr(1, context);
       const close = this.expect('RIGHT_PAREN', context, '")"');
-      return {
-        seconds: name.startsWith('min') ? Math.min(a.seconds, b.seconds) : Math.max(a.seconds, b.seconds),
-        range: { start: t.start, end: close.end },
-      };
+      const range = { start: t.start, end: close.end };
+      if (a.dynamic !== undefined || b.dynamic !== undefined) {
+        const fn = name as 'min' | 'max' | 'min_of' | 'max_of';
+        return { seconds: 0, dynamic: { kind: 'minmax', name: fn, lhs: durationNode(a), rhs: durationNode(b) }, range };
+      }
+      return { seconds: name.startsWith('min') ? Math.min(a.seconds, b.seconds) : Math.max(a.seconds, b.seconds), range };
     }
     return this.unexpected(context, 'number, duration, step(), or range()');
   }
 
   private parseRangeOrSubquery(e: Expr): Expr {
     const open = this.advance();
-    const range = this.toDurationMs(this.parseDurationExpr(1, 'subquery or range selector'), false);
+    const rangeValue = this.parseDurationExpr(1, 'subquery or range selector');
+    const range = this.toDurationMs(rangeValue, false);
     if (this.is('RIGHT_BRACKET')) {
       const close = this.advance();
       if (e.type !== 'VectorSelector') {
         this.report('ranges only allowed for vector selectors', { start: open.start, end: close.end });
-      } else if (e.offset !== 0) {
+      } else if (e.offset !== 0 || e.offsetExpr !== undefined) {
         this.report('no offset modifiers allowed before range', { start: open.start, end: close.end });
       } else if (e.timestamp !== null || e.startOrEnd !== null) {
         this.report('no @ modifiers allowed before range', { start: open.start, end: close.end });
+      } else if (e.smoothed) {
+        this.report('no smoothed modifier allowed before range', { start: open.start, end: close.end });
       }
       const vs: VectorSelector = e.type === 'VectorSelector' ? e : emptySelector(e.pos);
       const m: MatrixSelector = {
@@ -556,13 +618,17 @@ export class Parser {
         range,
         pos: { start: e.pos.start, end: this.lastClosing },
       };
+      if (rangeValue.dynamic !== undefined) m.rangeExpr = rangeValue.dynamic;
       return m;
     }
     if (!this.is('COLON')) this.unexpected('subquery or range', '":" or "]"');
     this.advance();
     let step = 0;
+    let stepExpr: DurationExpr | undefined;
     if (!this.is('RIGHT_BRACKET')) {
-      step = this.toDurationMs(this.parseDurationExpr(1, 'subquery selector'), false);
+      const stepValue = this.parseDurationExpr(1, 'subquery selector');
+      step = this.toDurationMs(stepValue, false);
+      stepExpr = stepValue.dynamic;
       if (!this.is('RIGHT_BRACKET')) this.unexpected('subquery selector', '"]"');
     }
     const close = this.advance();
@@ -576,37 +642,41 @@ export class Parser {
       startOrEnd: null,
       pos: { start: e.pos.start, end: close.end },
     };
+    if (rangeValue.dynamic !== undefined) sq.rangeExpr = rangeValue.dynamic;
+    if (stepExpr !== undefined) sq.stepExpr = stepExpr;
     return sq;
   }
 
   /** `offset` takes a literal, a parenthesised duration expression or min()/max(), maybe signed. */
-  private parseOffsetDuration(): number {
+  private parseOffsetDuration(): DurationValue {
     const start = this.tok.start;
     let negative = false;
-    if (this.is('OPERATOR', '-') || this.is('OPERATOR', '+')) negative = this.advance().text === '-';
-    let v: DurationValue;
-    if (this.is('NUMBER') || this.is('DURATION') || this.is('LEFT_PAREN') || this.isDurationFunction()) {
-      v = this.parseDurationPrimary('offset');
-    } else {
-      return this.unexpected('offset', 'number, duration, step(), or range()');
+    let signed = false;
+    if (this.is('OPERATOR', '-') || this.is('OPERATOR', '+')) {
+      negative = this.advance().text === '-';
+      signed = true;
     }
-    const exactMs = v.exactMs === undefined ? undefined : negative ? -v.exactMs : v.exactMs;
-    return this.toDurationMs({ seconds: negative ? -v.seconds : v.seconds, exactMs, range: { start, end: v.range.end } }, true);
+    if (!(this.is('NUMBER') || this.is('DURATION') || this.is('LEFT_PAREN') || this.isDurationFunction()))
+      return this.unexpected('offset', 'number, duration, step(), or range()');
+    const v = this.parseDurationPrimary('offset');
+    return signed ? negateDuration(v, negative, start) : v;
   }
 
   private parseOffset(e: Expr): Expr {
     this.advance();
-    const offset = this.parseOffsetDuration();
+    const offsetValue = this.parseOffsetDuration();
+    const offset = this.toDurationMs(offsetValue, true);
     const target = this.modifierTarget(
       e,
       'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery'
     );
     if (target === null) return e;
-    if (target.offset !== 0) {
+    if (target.offset !== 0 || target.offsetExpr !== undefined) {
       this.report('offset may not be set multiple times', e.pos);
       return e;
     }
     target.offset = offset;
+    if (offsetValue.dynamic !== undefined) target.offsetExpr = offsetValue.dynamic;
     e.pos = { start: e.pos.start, end: this.lastClosing };
     return e;
   }
@@ -875,4 +945,17 @@ export class Parser {
 /** Placeholder operand for nodes that already carry a recorded error (never returned to callers). */
 function emptySelector(pos: PositionRange): VectorSelector {
   return { type: 'VectorSelector', name: '', matchers: [], offset: 0, timestamp: null, startOrEnd: null, pos };
+}
+
+/** A duration value as a tree node: constants become `number` leaves. */
+function durationNode(v: DurationValue): DurationExpr {
+  return v.dynamic ?? { kind: 'number', seconds: v.seconds, exactMs: v.exactMs };
+}
+
+/** `-v` (or `+v` when `negative` is false), starting at `start`. */
+function negateDuration(v: DurationValue, negative: boolean, start: number): DurationValue {
+  const range = { start, end: v.range.end };
+  if (v.dynamic !== undefined) return { seconds: 0, dynamic: negative ? { kind: 'negate', expr: v.dynamic } : v.dynamic, range };
+  if (!negative) return { seconds: v.seconds, exactMs: v.exactMs, range };
+  return { seconds: -v.seconds, exactMs: v.exactMs === undefined ? undefined : -v.exactMs, range };
 }

@@ -3,6 +3,7 @@
 import type { Matcher } from '../../model/matcher';
 import { METRIC_NAME } from '../../model/labels';
 import type { AggregateExpr, BinaryExpr, Expr, SubqueryExpr, VectorSelector } from './ast';
+import type { DurationExpr } from './durationExpr';
 import { goQuote } from './quote';
 
 const LEGACY_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -64,7 +65,32 @@ function atSuffix(timestamp: number | null, startOrEnd: 'start' | 'end' | null):
   return '';
 }
 
-function offsetSuffix(offset: number): string {
+/** A duration expression that uses `step()`/`range()`, as written back in a query. */
+export function formatDurationExpr(d: DurationExpr): string {
+  switch (d.kind) {
+    case 'number':
+      return d.exactMs !== undefined ? formatPromDuration(d.exactMs) : formatGoFloat(d.seconds);
+    case 'step':
+      return 'step()';
+    case 'range':
+      return 'range()';
+    case 'negate':
+      return `-${formatDurationExpr(d.expr)}`;
+    case 'paren':
+      return `(${formatDurationExpr(d.expr)})`;
+    case 'minmax':
+      return `${d.name}(${formatDurationExpr(d.lhs)}, ${formatDurationExpr(d.rhs)})`;
+    case 'binary': {
+      // A folded negative constant left of `^` would read back as a negated power.
+      const lhs = formatDurationExpr(d.lhs);
+      const safeLhs = d.op === '^' && d.lhs.kind === 'number' && d.lhs.seconds < 0 ? `(${lhs})` : lhs;
+      return `${safeLhs} ${d.op} ${formatDurationExpr(d.rhs)}`;
+    }
+  }
+}
+
+function offsetSuffix(offset: number, offsetExpr?: DurationExpr): string {
+  if (offsetExpr !== undefined) return ` offset ${formatDurationExpr(offsetExpr)}`;
   if (offset > 0) return ` offset ${formatPromDuration(offset)}`;
   if (offset < 0) return ` offset -${formatPromDuration(-offset)}`;
   return '';
@@ -97,13 +123,28 @@ export function binaryModifiers(e: BinaryExpr): string {
     s += ` ${vm.on ? 'on' : 'ignoring'} (${formatGrouping(vm.matchingLabels)})`;
     if (grouped) s += ` group_${vm.card === 'many-to-one' ? 'left' : 'right'} (${formatGrouping(vm.include)})`;
   }
+  const fill = vm?.fillValues;
+  if (fill !== undefined && fill.lhs !== null && fill.rhs !== null && Object.is(fill.lhs, fill.rhs)) {
+    s += ` fill (${formatGoFloat(fill.lhs)})`;
+  } else if (fill !== undefined) {
+    if (fill.lhs !== null) s += ` fill_left (${formatGoFloat(fill.lhs)})`;
+    if (fill.rhs !== null) s += ` fill_right (${formatGoFloat(fill.rhs)})`;
+  }
   return s;
 }
 
 /** The `[range:step] @ t offset d` suffix of a subquery. */
 export function subquerySuffix(e: SubqueryExpr): string {
-  const step = e.step !== 0 ? formatPromDuration(e.step) : '';
-  return `[${formatPromDuration(e.range)}:${step}]${atSuffix(e.timestamp, e.startOrEnd)}${offsetSuffix(e.offset)}`;
+  const step = e.stepExpr ? formatDurationExpr(e.stepExpr) : e.step !== 0 ? formatPromDuration(e.step) : '';
+  const range = e.rangeExpr ? formatDurationExpr(e.rangeExpr) : formatPromDuration(e.range);
+  return `[${range}:${step}]${atSuffix(e.timestamp, e.startOrEnd)}${offsetSuffix(e.offset, e.offsetExpr)}`;
+}
+
+/** ` anchored` / ` smoothed` after a selector. */
+function extendedRangeSuffix(vs: VectorSelector): string {
+  if (vs.anchored) return ' anchored';
+  if (vs.smoothed) return ' smoothed';
+  return '';
 }
 
 export function formatExpr(e: Expr): string {
@@ -113,10 +154,16 @@ export function formatExpr(e: Expr): string {
     case 'StringLiteral':
       return goQuote(e.val);
     case 'VectorSelector':
-      return formatSelectorBody(e) + atSuffix(e.timestamp, e.startOrEnd) + offsetSuffix(e.offset);
+      return (
+        formatSelectorBody(e) +
+        atSuffix(e.timestamp, e.startOrEnd) +
+        extendedRangeSuffix(e) +
+        offsetSuffix(e.offset, e.offsetExpr)
+      );
     case 'MatrixSelector': {
       const vs = e.vectorSelector;
-      return `${formatSelectorBody(vs)}[${formatPromDuration(e.range)}]${atSuffix(vs.timestamp, vs.startOrEnd)}${offsetSuffix(vs.offset)}`;
+      const range = e.rangeExpr ? formatDurationExpr(e.rangeExpr) : formatPromDuration(e.range);
+      return `${formatSelectorBody(vs)}[${range}]${extendedRangeSuffix(vs)}${atSuffix(vs.timestamp, vs.startOrEnd)}${offsetSuffix(vs.offset, vs.offsetExpr)}`;
     }
     case 'SubqueryExpr':
       return formatExpr(e.expr) + subquerySuffix(e);

@@ -3,19 +3,22 @@ import { readFileSync } from 'node:fs';
 import { MemoryStorage } from '../../storage/memory';
 import { Head } from '../../tsdb/head';
 import { Engine, EngineOptions } from '../engine';
+import type { LanguageFeatures } from '../features';
 import { CaseResult, runScript, Storage } from './runner';
 
 export type { CaseResult } from './runner';
 
-/** The engine configuration of upstream's test runner (FORMAT.md §7). */
-export function testEngineOptions(enableExperimentalFunctions: boolean): Partial<EngineOptions> {
+/** The engine configuration of upstream's test runner (FORMAT.md §7), with the given language features. */
+export function testEngineOptions(features: Partial<LanguageFeatures>): Partial<EngineOptions> {
   return {
     lookbackDeltaMs: 300_000,
     maxSamples: 10_000,
     timeoutMs: 100_000,
     defaultEvalIntervalMs: 60_000,
     enableDelayedNameRemoval: true,
-    enableExperimentalFunctions,
+    enableExperimentalFunctions: features.enableExperimentalFunctions ?? false,
+    enableExtendedRangeSelectors: features.enableExtendedRangeSelectors ?? false,
+    enableBinopFillModifiers: features.enableBinopFillModifiers ?? false,
   };
 }
 
@@ -35,9 +38,9 @@ export const STORAGES: Record<'head' | 'memory', () => Storage> = {
 
 export async function runTestFile(
   file: string,
-  opts: { enableExperimentalFunctions: boolean; storage?: keyof typeof STORAGES }
+  opts: Partial<LanguageFeatures> & { storage?: keyof typeof STORAGES }
 ): Promise<FileResult> {
-  const engine = new Engine(testEngineOptions(opts.enableExperimentalFunctions));
+  const engine = new Engine(testEngineOptions(opts));
   const cases = await runScript(readFileSync(file, 'utf8'), {
     engine,
     newStorage: STORAGES[opts.storage ?? 'head'],

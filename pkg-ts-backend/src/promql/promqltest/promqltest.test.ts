@@ -3,6 +3,7 @@
 // counted); the experimental-feature files must not fail either, only skip what they lack.
 import { join } from 'node:path';
 import { runTestFile } from '.';
+import { ALL_LANGUAGE_FEATURES } from '../features';
 import { SKIP_HISTOGRAM_SERIES } from './runner';
 import { SKIP_HISTOGRAM_VALUES } from './script';
 
@@ -36,7 +37,7 @@ describe('upstream promqltest files', () => {
   it.each(CORE_FILES)(
     '%s.test passes every case without native histograms',
     async (name) => {
-      const r = await runTestFile(file(name), { enableExperimentalFunctions: true });
+      const r = await runTestFile(file(name), ALL_LANGUAGE_FEATURES);
       const failures = r.cases.filter((c) => c.status === 'failed').map((c) => `${name}.test:${c.line}: ${c.message}`);
       expect(failures).toEqual([]);
       const otherSkips = r.cases.filter(
@@ -51,7 +52,7 @@ describe('upstream promqltest files', () => {
   it.each(FEATURE_FILES)(
     '%s.test fails no case (cases needing missing features are skipped)',
     async (name) => {
-      const r = await runTestFile(file(name), { enableExperimentalFunctions: true });
+      const r = await runTestFile(file(name), ALL_LANGUAGE_FEATURES);
       expect(r.cases.filter((c) => c.status === 'failed').map((c) => `${name}.test:${c.line}: ${c.message}`)).toEqual(
         []
       );
@@ -61,8 +62,8 @@ describe('upstream promqltest files', () => {
 
   it('gives the same results on the naive in-memory storage', async () => {
     for (const name of ['selectors', 'staleness', 'name_label_dropping']) {
-      const head = await runTestFile(file(name), { enableExperimentalFunctions: true });
-      const memory = await runTestFile(file(name), { enableExperimentalFunctions: true, storage: 'memory' });
+      const head = await runTestFile(file(name), ALL_LANGUAGE_FEATURES);
+      const memory = await runTestFile(file(name), { ...ALL_LANGUAGE_FEATURES, storage: 'memory' });
       expect(memory.cases).toEqual(head.cases);
     }
   }, 60_000);

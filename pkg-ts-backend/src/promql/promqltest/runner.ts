@@ -5,6 +5,7 @@ import { compareLabels, getLabel, Labels, METRIC_NAME } from '../../model/labels
 import type { Appendable, Queryable } from '../../storage/interface';
 import type { Engine } from '../engine';
 import type { Expr } from '../parser/ast';
+import { ALL_LANGUAGE_FEATURES } from '../features';
 import { formatExpr, parseExpr, vectorSelectors } from '../parser';
 import { QueryResult } from '../value';
 import { compareValue } from './compare';
@@ -45,34 +46,7 @@ const AT_MODIFIER_UNSAFE = new Set([
 export const SKIP_HISTOGRAM_SERIES = 'reads native histogram series';
 export const SKIP_START_TIMESTAMPS = 'needs start timestamps in storage';
 export const SKIP_LANGUAGE_FEATURE = 'needs an experimental language feature';
-
-/** Experimental functions the engine does not implement (info() joins target_info metadata). */
-const UNSUPPORTED_FUNCTIONS = new Set(['info']);
-
-function calls(e: Expr, out: string[] = []): string[] {
-  switch (e.type) {
-    case 'Call':
-      out.push(e.func.name);
-      for (const a of e.args) calls(a, out);
-      break;
-    case 'SubqueryExpr':
-    case 'ParenExpr':
-    case 'UnaryExpr':
-      calls(e.expr, out);
-      break;
-    case 'BinaryExpr':
-      calls(e.lhs, out);
-      calls(e.rhs, out);
-      break;
-    case 'AggregateExpr':
-      if (e.param) calls(e.param, out);
-      calls(e.expr, out);
-      break;
-    default:
-      break;
-  }
-  return out;
-}
+export const SKIP_FEATURE_DISABLED = 'needs a feature not enabled (--enable-feature)';
 
 interface RunState {
   storage: Storage;
@@ -145,7 +119,7 @@ function readsHistograms(e: Expr, histogramSeries: Labels[]): boolean {
 
 /** Upstream's atModifierTestCases: pins every selector outside `@` subqueries to the eval time. */
 function atModifierCases(exprText: string, ts: number): { expr: string; t: number }[] {
-  const e = parseExpr(exprText, { enableExperimentalFunctions: true });
+  const e = parseExpr(exprText, ALL_LANGUAGE_FEATURES);
   let unsafe = false;
   const visit = (n: Expr): void => {
     switch (n.type) {
@@ -232,15 +206,18 @@ async function runEval(engine: Engine, state: RunState, cmd: EvalCommand): Promi
   if (cmd.skip) return { line: cmd.line, status: 'skipped', message: cmd.skip };
   let parsed: Expr;
   try {
-    parsed = parseExpr(cmd.expr, { enableExperimentalFunctions: true });
+    parsed = parseExpr(cmd.expr, ALL_LANGUAGE_FEATURES);
   } catch (err) {
     // Upstream parses every expression with all experimental language features on (duration
     // expressions, anchored/smoothed ranges, fill modifiers); one flint does not parse needs one.
     return { line: cmd.line, status: 'skipped', message: `${SKIP_LANGUAGE_FEATURE}: ${(err as Error).message}` };
   }
+  try {
+    engine.parse(cmd.expr);
+  } catch (err) {
+    return { line: cmd.line, status: 'skipped', message: `${SKIP_FEATURE_DISABLED}: ${(err as Error).message}` };
+  }
   if (state.startTimestamps) return { line: cmd.line, status: 'skipped', message: SKIP_START_TIMESTAMPS };
-  const unsupported = calls(parsed).find((name) => UNSUPPORTED_FUNCTIONS.has(name));
-  if (unsupported) return { line: cmd.line, status: 'skipped', message: `${SKIP_LANGUAGE_FEATURE}: ${unsupported}()` };
   if (readsHistograms(parsed, state.histogramSeries))
     return { line: cmd.line, status: 'skipped', message: SKIP_HISTOGRAM_SERIES };
   try {
