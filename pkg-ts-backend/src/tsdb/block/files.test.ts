@@ -1,7 +1,33 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { labelsFromRecord } from '../../model/labels';
 import { CorruptionError } from '../encoding';
-import { decodeIndex, decodeTombstoneFile, encodeIndex, encodeTombstoneFile } from './files';
+import { Yielder } from '../yielder';
+import { ChunkMeta, DecodedIndex, decodeIndex, decodeTombstoneFile, encodeTombstoneFile } from './files';
+import { IndexBuilder } from './indexWriter';
 import { isULID, newULID } from './ulid';
+
+/** Writes an index with IndexBuilder; returns the file's bytes and the builder's decoded form. */
+async function writeIndex(
+  series: readonly { labels: ReturnType<typeof labelsFromRecord>; chunks: ChunkMeta[] }[]
+): Promise<{ data: Uint8Array; built: DecodedIndex }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-index-'));
+  try {
+    const b = new IndexBuilder();
+    for (const s of series) b.add(s.labels, s.chunks);
+    const fh = await fs.promises.open(path.join(dir, 'index'), 'w');
+    let built: DecodedIndex;
+    try {
+      built = await b.write(fh, new Yielder(0));
+    } finally {
+      await fh.close();
+    }
+    return { data: fs.readFileSync(path.join(dir, 'index')), built };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('block index', () => {
   const series = [
@@ -18,8 +44,10 @@ describe('block index', () => {
     },
   ];
 
-  it('round-trips series, chunk metadata and postings', () => {
-    const idx = decodeIndex(encodeIndex(series));
+  it('round-trips series, chunk metadata and postings; the builder returns what a reader decodes', async () => {
+    const { data, built } = await writeIndex(series);
+    const idx = decodeIndex(data);
+    expect(built).toEqual(idx);
     expect(idx.labels).toEqual(series.map((s) => s.labels));
     expect([...idx.chunkStart]).toEqual([0, 1, 3]);
     expect([...idx.chunkMeta]).toEqual([-5, 10, 2 ** 32 + 5, 17, 0, 100, 2 ** 33 + 9, 30, 101, 1e12, 2 ** 33 + 50, 3]);
@@ -27,8 +55,20 @@ describe('block index', () => {
     expect([...idx.postings.get('__name__')!.get('b')!]).toEqual([1]);
   });
 
-  it('detects corruption by checksum', () => {
-    const data = encodeIndex(series);
+  it('round-trips many series with shared and unique label values', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) => ({
+      labels: labelsFromRecord({ __name__: `m${i % 13}`, id: String(i).padStart(5, '0'), zone: `z${i % 3}` }),
+      chunks: [{ mint: i, maxt: i + 10, ref: 5 + i * 20, length: 20 }],
+    }));
+    const { data, built } = await writeIndex(many);
+    const idx = decodeIndex(data);
+    expect(built).toEqual(idx);
+    expect(idx.labels).toEqual(many.map((s) => s.labels));
+    expect([...idx.postings.get('zone')!.get('z1')!]).toEqual(many.map((_, i) => i).filter((i) => i % 3 === 1));
+  });
+
+  it('detects corruption by checksum', async () => {
+    const { data } = await writeIndex(series);
     data[10] ^= 1;
     expect(() => decodeIndex(data)).toThrow(CorruptionError);
     expect(() => decodeIndex(data.subarray(0, 5))).toThrow(CorruptionError);

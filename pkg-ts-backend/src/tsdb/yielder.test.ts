@@ -1,0 +1,36 @@
+import fc from 'fast-check';
+import { CancelledError, sortYielding, Yielder } from './yielder';
+
+describe('sortYielding', () => {
+  it('sorts like Array.prototype.sort, stably, pausing as it goes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 3000 }), async (keys) => {
+        const items = keys.map((k, i) => ({ k, i }));
+        const want = [...items].sort((a, b) => a.k - b.k);
+        const y = new Yielder(0);
+        await sortYielding(items, (a, b) => a.k - b.k, y);
+        expect(items).toEqual(want);
+        if (keys.length > 512) expect(y.yields).toBeGreaterThan(0);
+      }),
+      { numRuns: 30 }
+    );
+  });
+});
+
+describe('Yielder', () => {
+  it('pauses only once its slice is used up', async () => {
+    const y = new Yielder(60_000);
+    await y.check();
+    expect(y.yields).toBe(0);
+    const eager = new Yielder(0);
+    await eager.check();
+    expect(eager.yields).toBe(1);
+  });
+
+  it('throws CancelledError at the next pause once cancelled', async () => {
+    const y = new Yielder(60_000);
+    y.cancel();
+    expect(y.due()).toBe(true);
+    await expect(y.check()).rejects.toBeInstanceOf(CancelledError);
+  });
+});
