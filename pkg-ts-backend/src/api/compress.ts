@@ -24,9 +24,9 @@ function acceptsGzip(req: IncomingMessage | undefined): boolean {
     .some(([coding, ...params]) => coding.trim().toLowerCase() === 'gzip' && !params.some((p) => /^\s*q\s*=\s*0(?:\.0*)?\s*$/.test(p)));
 }
 
-/** Writes `body` with the given status and headers, gzipped when the request allows it. */
-export async function sendBody(req: IncomingMessage | undefined, res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: string): Promise<void> {
-  const raw = Buffer.from(body, 'utf8');
+/** Writes `body` (text, or UTF-8 bytes) with the given status and headers, gzipped when the request allows it. */
+export async function sendBody(req: IncomingMessage | undefined, res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: string | Buffer): Promise<void> {
+  const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   if (raw.length >= MIN_COMPRESS_BYTES && acceptsGzip(req)) {
     const zipped = await gzipAsync(raw, GZIP_OPTIONS);
     res.writeHead(status, { ...headers, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Content-Length': zipped.length });

@@ -1,5 +1,6 @@
 import { STALE_NAN } from '../model/value';
-import { formatFloatExponent, formatFloatG, formatFloatPlain, formatRFC3339, formatSampleValue, formatTimestamp, jsonWithRaw, RawJSON, resultJSON } from './encode';
+import { labelsFromRecord, labelsToRecord } from '../model/labels';
+import { formatFloatExponent, formatFloatG, formatFloatPlain, formatRFC3339, formatSampleValue, formatTimestamp, jsonWithRaw, jsonWithRawBytes, labelsJSON, RawJSON, resultBytes, resultJSON } from './encode';
 
 describe('formatSampleValue (Go shortest, e notation below 1e-6 and from 1e21)', () => {
   it.each([
@@ -90,5 +91,33 @@ describe('resultJSON', () => {
 
   it('embeds raw fragments and drops undefined members', () => {
     expect(jsonWithRaw({ a: new RawJSON('[1.500]'), b: undefined, c: ['x'] })).toBe('{"a":[1.500],"c":["x"]}');
+  });
+});
+
+describe('results written as bytes', () => {
+  const odd = labelsFromRecord({ __name__: 'm', a: 'ünï "quoted" \\ back', b: 'line\nbreak', c: '\u0007' });
+
+  it('match JSON.stringify for label values that need escaping or UTF-8', () => {
+    const samples = [{ metric: odd, t: 1_500, v: 2 }];
+    const parsed = JSON.parse(resultJSON({ type: 'vector', samples })) as { metric: Record<string, string> }[];
+    expect(parsed[0].metric).toEqual(labelsToRecord(odd));
+    expect(labelsJSON(odd)).toBe(JSON.stringify(labelsToRecord(odd)));
+  });
+
+  it('embed a RawJSON of bytes verbatim in the envelope, growing past the first buffer', () => {
+    const series = Array.from({ length: 300 }, (_, i) => ({
+      metric: labelsFromRecord({ __name__: 'm', i: String(i) }),
+      ts: [1_000, 2_000],
+      vs: [i, 0.5],
+    }));
+    const body = jsonWithRawBytes({ status: 'success', data: { result: new RawJSON(resultBytes({ type: 'matrix', series })) }, warnings: undefined });
+    const parsed = JSON.parse(body.toString('utf8')) as { status: string; data: { result: { values: unknown[] }[] } };
+    expect(parsed.status).toBe('success');
+    expect(parsed.data.result).toHaveLength(300);
+    expect(parsed.data.result[299].values).toEqual([
+      [1, '299'],
+      [2, '0.5'],
+    ]);
+    expect(jsonWithRaw([undefined, 'ä', new RawJSON('{"x":1}')])).toBe('[null,"ä",{"x":1}]');
   });
 });

@@ -1,6 +1,6 @@
 // How the HTTP API writes numbers: sample values as strings in Go's shortest float form,
 // timestamps as Unix seconds with exactly the milliseconds that are there, and query results
-// written straight into a JSON string (results can hold millions of points).
+// written straight into a byte buffer (results can hold millions of points).
 import type { Labels } from '../model/labels';
 import type { MatrixSeries, Sample, Value } from '../promql/value';
 
@@ -69,24 +69,91 @@ export function formatTimestamp(ms: number): string {
   return neg ? `-${body}` : body;
 }
 
-/**
- * A string as a JSON string literal. Label names and values are nearly always printable ASCII
- * without quotes or backslashes, which need no escaping; JSON.stringify handles the rest.
- */
-function jsonString(s: string): string {
+/** Whether a string goes into JSON as it is: printable ASCII without quotes or backslashes. */
+function isPlainJSON(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(s);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
   }
-  return '"' + s + '"';
+  return true;
+}
+
+/**
+ * A JSON text built in a growing byte buffer. Concatenating a large result into one string
+ * left V8 a rope of hundreds of thousands of pieces to keep alive (often into the old
+ * generation) and flatten at the end, which cost several times the formatting itself.
+ */
+export class JSONWriter {
+  private buf = Buffer.allocUnsafe(1 << 14);
+  private len = 0;
+
+  private reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(grown, 0, 0, this.len);
+    this.buf = grown;
+  }
+
+  /** Appends text the caller knows is ASCII, without a call into the UTF-8 encoder. */
+  ascii(s: string): void {
+    this.reserve(s.length);
+    const b = this.buf;
+    let p = this.len;
+    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+    this.len = p;
+  }
+
+  /** Appends any text as UTF-8. */
+  text(s: string): void {
+    this.reserve(s.length * 3);
+    this.len += this.buf.write(s, this.len, 'utf8');
+  }
+
+  /** Appends a JSON string literal. */
+  string(s: string): void {
+    if (!isPlainJSON(s)) {
+      this.text(JSON.stringify(s));
+      return;
+    }
+    this.reserve(s.length + 2);
+    const b = this.buf;
+    let p = this.len;
+    b[p++] = 0x22;
+    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+    b[p++] = 0x22;
+    this.len = p;
+  }
+
+  bytes(src: Buffer): void {
+    this.reserve(src.length);
+    this.len += src.copy(this.buf, this.len);
+  }
+
+  /** The text so far; shares memory with the writer. */
+  toBuffer(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+}
+
+function writeLabels(w: JSONWriter, ls: Labels): void {
+  w.ascii('{');
+  for (let i = 0; i < ls.length; i++) {
+    if (i > 0) w.ascii(',');
+    w.string(ls[i].name);
+    w.ascii(':');
+    w.string(ls[i].value);
+  }
+  w.ascii('}');
 }
 
 /** A label set as a JSON object in label order. */
 export function labelsJSON(ls: Labels): string {
   let s = '{';
   for (let i = 0; i < ls.length; i++) {
+    const { name, value } = ls[i];
     if (i > 0) s += ',';
-    s += jsonString(ls[i].name) + ':' + jsonString(ls[i].value);
+    if (isPlainJSON(name) && isPlainJSON(value)) s += '"' + name + '":"' + value + '"';
+    else s += JSON.stringify(name) + ':' + JSON.stringify(value);
   }
   return s + '}';
 }
@@ -99,23 +166,30 @@ function scalarTimestamp(ms: number): string {
   return JSON.stringify(ms / 1000);
 }
 
-function pointJSON(t: number, v: number): string {
-  return `[${formatTimestamp(t)},"${formatSampleValue(v)}"]`;
+function writeVector(w: JSONWriter, samples: readonly Sample[]): void {
+  w.ascii('[');
+  for (let k = 0; k < samples.length; k++) {
+    const s = samples[k];
+    w.ascii(k > 0 ? ',{"metric":' : '{"metric":');
+    writeLabels(w, s.metric);
+    w.ascii(',"value":[');
+    w.ascii(formatTimestamp(s.t));
+    w.ascii(',"');
+    w.ascii(formatSampleValue(s.v));
+    w.ascii('"]}');
+  }
+  w.ascii(']');
 }
 
-function vectorJSON(samples: readonly Sample[]): string {
-  const parts: string[] = [];
-  for (const s of samples) parts.push(`{"metric":${labelsJSON(s.metric)},"value":${pointJSON(s.t, s.v)}}`);
-  return `[${parts.join(',')}]`;
-}
-
-function matrixJSON(series: readonly MatrixSeries[]): string {
+function writeMatrix(w: JSONWriter, series: readonly MatrixSeries[]): void {
   // A range query's series share their step timestamps: format each once.
   const stamps = new Map<number, string>();
-  let out = '[';
+  w.ascii('[');
   for (let k = 0; k < series.length; k++) {
     const s = series[k];
-    out += (k > 0 ? ',{"metric":' : '{"metric":') + labelsJSON(s.metric) + ',"values":[';
+    w.ascii(k > 0 ? ',{"metric":' : '{"metric":');
+    writeLabels(w, s.metric);
+    w.ascii(',"values":[');
     for (let i = 0; i < s.ts.length; i++) {
       const t = s.ts[i];
       let stamp = stamps.get(t);
@@ -123,45 +197,84 @@ function matrixJSON(series: readonly MatrixSeries[]): string {
         stamp = formatTimestamp(t);
         stamps.set(t, stamp);
       }
-      out += (i > 0 ? ',[' : '[') + stamp + ',"' + formatSampleValue(s.vs[i]) + '"]';
+      w.ascii(i > 0 ? ',[' : '[');
+      w.ascii(stamp);
+      w.ascii(',"');
+      w.ascii(formatSampleValue(s.vs[i]));
+      w.ascii('"]');
     }
-    out += ']}';
+    w.ascii(']}');
   }
-  return out + ']';
+  w.ascii(']');
+}
+
+/** The `result` member of a query response, as UTF-8 bytes. */
+export function resultBytes(v: Value): Buffer {
+  const w = new JSONWriter();
+  switch (v.type) {
+    case 'scalar':
+      w.ascii(`[${scalarTimestamp(v.t)},"${formatFloatPlain(v.v)}"]`);
+      break;
+    case 'string':
+      w.text(`[${scalarTimestamp(v.t)},${JSON.stringify(v.v)}]`);
+      break;
+    case 'vector':
+      writeVector(w, v.samples);
+      break;
+    case 'matrix':
+      writeMatrix(w, v.series);
+      break;
+  }
+  return w.toBuffer();
 }
 
 /** The `result` member of a query response. */
 export function resultJSON(v: Value): string {
-  switch (v.type) {
-    case 'scalar':
-      return `[${scalarTimestamp(v.t)},"${formatFloatPlain(v.v)}"]`;
-    case 'string':
-      return `[${scalarTimestamp(v.t)},${JSON.stringify(v.v)}]`;
-    case 'vector':
-      return vectorJSON(v.samples);
-    case 'matrix':
-      return matrixJSON(v.series);
-  }
+  return resultBytes(v).toString('utf8');
 }
 
-/** A JSON fragment that is already encoded; jsonWithRaw embeds it verbatim. */
+/** A JSON fragment that is already encoded (text or UTF-8 bytes); jsonWithRaw embeds it verbatim. */
 export class RawJSON {
-  constructor(readonly json: string) {}
+  constructor(readonly json: string | Buffer) {}
+}
+
+function writeWithRaw(w: JSONWriter, value: unknown): void {
+  if (value instanceof RawJSON) {
+    if (typeof value.json === 'string') w.text(value.json);
+    else w.bytes(value.json);
+  } else if (Array.isArray(value)) {
+    w.ascii('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) w.ascii(',');
+      if (value[i] === undefined) w.ascii('null');
+      else writeWithRaw(w, value[i]);
+    }
+    w.ascii(']');
+  } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    w.ascii('{');
+    let first = true;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (v === undefined) continue;
+      if (!first) w.ascii(',');
+      first = false;
+      w.string(k);
+      w.ascii(':');
+      writeWithRaw(w, v);
+    }
+    w.ascii('}');
+  } else w.text(JSON.stringify(value) ?? 'null');
+}
+
+/** JSON.stringify as UTF-8 bytes, writing RawJSON values verbatim and dropping undefined members. */
+export function jsonWithRawBytes(value: unknown): Buffer {
+  const w = new JSONWriter();
+  writeWithRaw(w, value);
+  return w.toBuffer();
 }
 
 /** JSON.stringify that writes RawJSON values verbatim and drops undefined members. */
 export function jsonWithRaw(value: unknown): string {
-  if (value instanceof RawJSON) return value.json;
-  if (Array.isArray(value)) return `[${value.map((x) => (x === undefined ? 'null' : jsonWithRaw(x))).join(',')}]`;
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const parts: string[] = [];
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (v === undefined) continue;
-      parts.push(`${JSON.stringify(k)}:${jsonWithRaw(v)}`);
-    }
-    return `{${parts.join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return jsonWithRawBytes(value).toString('utf8');
 }
 
 /** Go's time.Time JSON form (RFC 3339 with the sub-second digits that are there); the zero time for 0. */

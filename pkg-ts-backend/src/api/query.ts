@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { QueryError, QueryResult, Value } from '../promql/value';
 import { labelsToRecord } from '../model/labels';
 import { vectorSelectors } from '../promql/parser/walk';
-import { formatSampleValue, RawJSON, resultJSON } from './encode';
+import { formatSampleValue, RawJSON, resultBytes } from './encode';
 import { ApiRequest, ApiResult, TRUNCATED_WARNING } from './handler';
 import { durationParam, FormValues, invalidParam, limitParam, MAX_TIME_MS, MIN_TIME_MS, parseDurationParam, requiredTimeParam, timeParam } from './params';
 import { ApiError } from './respond';
@@ -109,7 +109,7 @@ async function runQuery(r: ApiRequest, limit: number, timeoutMs: number | undefi
   const elapsedSeconds = (performance.now() - started) / 1000;
   const { value, truncated } = truncate(result.value, limit);
   const warnings = truncated ? [...result.warnings, TRUNCATED_WARNING] : result.warnings;
-  const data: Record<string, unknown> = { resultType: value.type, result: new RawJSON(resultJSON(value)) };
+  const data: Record<string, unknown> = { resultType: value.type, result: new RawJSON(resultBytes(value)) };
   if (r.form.get('stats') !== '') {
     data.stats = {
       timings: { evalTotalTime: elapsedSeconds, execTotalTime: elapsedSeconds },

@@ -2,7 +2,7 @@
 // `{"status":"error","errorType":…,"error":…}` with the HTTP status Prometheus uses per type.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendBody } from './compress';
-import { jsonWithRaw } from './encode';
+import { jsonWithRawBytes } from './encode';
 
 export type ApiErrorType = 'bad_data' | 'execution' | 'canceled' | 'timeout' | 'internal' | 'unavailable' | 'not_found' | 'not_acceptable';
 
@@ -44,13 +44,13 @@ function capped(list: readonly string[] | undefined): readonly string[] | undefi
   return list.length > MAX_ANNOTATIONS ? list.slice(0, MAX_ANNOTATIONS) : list;
 }
 
-function sendJSON(req: IncomingMessage | undefined, res: ServerResponse, status: number, body: string): Promise<void> {
+function sendJSON(req: IncomingMessage | undefined, res: ServerResponse, status: number, body: Buffer): Promise<void> {
   return sendBody(req, res, status, { 'Content-Type': 'application/json' }, body);
 }
 
 /** Writes a success envelope; `data` may contain RawJSON fragments. */
 export function respondData(req: IncomingMessage | undefined, res: ServerResponse, data: unknown, ann: Annotations = {}): Promise<void> {
-  return sendJSON(req, res, 200, jsonWithRaw({ status: 'success', data, warnings: capped(ann.warnings), infos: capped(ann.infos) }));
+  return sendJSON(req, res, 200, jsonWithRawBytes({ status: 'success', data, warnings: capped(ann.warnings), infos: capped(ann.infos) }));
 }
 
 export function respondError(req: IncomingMessage | undefined, res: ServerResponse, err: ApiError, ann: Annotations = {}): Promise<void> {
@@ -58,7 +58,7 @@ export function respondError(req: IncomingMessage | undefined, res: ServerRespon
     req,
     res,
     err.httpStatus,
-    jsonWithRaw({ status: 'error', errorType: err.errorType, error: err.message, warnings: capped(ann.warnings), infos: capped(ann.infos) })
+    jsonWithRawBytes({ status: 'error', errorType: err.errorType, error: err.message, warnings: capped(ann.warnings), infos: capped(ann.infos) })
   );
 }
 

@@ -6,7 +6,7 @@
 //   npx tsc -p pkg-ts-backend/tsconfig.json
 //   node pkg-ts-backend/dist/promql/engine.bench.js [--series 10000] [--scrapes 40]
 //     [--interval 2000] [--reps 15] [--only NAME] [--cpu-prof-loop NAME]
-import { RawJSON, jsonWithRaw, resultJSON } from '../api/encode';
+import { jsonWithRawBytes, RawJSON, resultBytes } from '../api/encode';
 import { labelsFromRecord, Labels } from '../model/labels';
 import { Head } from '../tsdb/head';
 import { Engine } from './engine';
@@ -138,8 +138,8 @@ const QUERIES: [string, string][] = [
 
 /** What the API does with a result: the JSON body as the server sends it (uncompressed). */
 function encode(r: QueryResult): Buffer {
-  const data = { resultType: r.value.type, result: new RawJSON(resultJSON(r.value)) };
-  return Buffer.from(jsonWithRaw({ status: 'success', data, warnings: undefined, infos: undefined }), 'utf8');
+  const data = { resultType: r.value.type, result: new RawJSON(resultBytes(r.value)) };
+  return jsonWithRawBytes({ status: 'success', data, warnings: undefined, infos: undefined });
 }
 
 function cpuMs(): number {
