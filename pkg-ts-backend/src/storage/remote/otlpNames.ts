@@ -59,21 +59,23 @@ function addsSuffixes(strategy: OTLPTranslationStrategy): boolean {
   return strategy === 'UnderscoreEscapingWithSuffixes' || strategy === 'NoUTF8EscapingWithSuffixes';
 }
 
-/** A unit word as a name token: characters outside the metric-name set become `_`, runs collapse, edges trimmed. */
+/** A unit as name characters: anything outside [a-zA-Z0-9:] becomes `_`, runs collapse, a leading `_` goes. */
 function cleanUnit(unit: string): string {
   return unit
-    .replace(/[^a-zA-Z0-9:]+/g, '_')
-    .replace(/_+/g, '_')
-    .replace(/^_|_$/g, '');
+    .replace(/[^a-zA-Z0-9:]/g, '_')
+    .replace(/__+/g, '_')
+    .replace(/^_/, '');
 }
 
-/** The unit's suffix words: `By/s` -> ['bytes', 'second']; `{packet}` annotations add nothing. */
-function unitWords(unit: string): [main: string, per: string] {
+/** The unit's suffixes: `By/s` -> ['bytes', 'per_second']; `{packet}` annotations add nothing. */
+function unitSuffixes(unit: string): [main: string, per: string] {
   const slash = unit.indexOf('/');
   const mainPart = (slash < 0 ? unit : unit.slice(0, slash)).trim();
   const perPart = slash < 0 ? '' : unit.slice(slash + 1).trim();
-  const main = mainPart && !/[{}]/.test(mainPart) ? cleanUnit(MAIN_UNITS[mainPart] ?? mainPart) : '';
-  const per = perPart && !/[{}]/.test(perPart) ? cleanUnit(PER_UNITS[perPart] ?? perPart) : '';
+  let main = mainPart && !/[{}]/.test(mainPart) ? cleanUnit(MAIN_UNITS[mainPart] ?? mainPart) : '';
+  const perWord = perPart && !/[{}]/.test(perPart) ? cleanUnit(PER_UNITS[perPart] ?? perPart) : '';
+  const per = perWord ? `per_${perWord}` : '';
+  if (per) main = main.replace(/_$/, '');
   return [main, per];
 }
 
@@ -86,19 +88,29 @@ function moveToEnd(tokens: string[], word: string): string[] {
 /** The Prometheus metric name (without `_bucket`/`_sum`/`_count`) of an OTLP metric. */
 export function promMetricName(name: string, unit: string, kind: PromMetricKind, strategy: OTLPTranslationStrategy): string {
   if (strategy === 'NoTranslation') return name;
-  const escaping = escapes(strategy);
-  // Escaping splits on every character outside [a-zA-Z0-9:] (underscores included), which also
-  // collapses runs of separators; the UTF-8 strategies keep the characters and split on `_` only.
-  let tokens = (escaping ? name.split(/[^a-zA-Z0-9:]+/) : name.split('_')).filter((t) => t !== '');
-  if (addsSuffixes(strategy)) {
-    const [main, per] = unitWords(unit);
+  const suffixes = addsSuffixes(strategy);
+  if (!escapes(strategy)) {
+    // UTF-8 names keep every character; suffixes are appended as they are.
+    if (!suffixes) return name;
+    const [main, per] = unitSuffixes(unit);
+    let out = name;
+    if (main) out += `_${main}`;
+    if (per) out += `_${per}`;
+    if (kind === 'counter') out += '_total';
+    if (kind === 'gauge' && unit === '1') out += '_ratio';
+    return out;
+  }
+  // Splitting on every character outside [a-zA-Z0-9:] (underscores included) also collapses runs of them.
+  let tokens = name.split(/[^a-zA-Z0-9:]+/).filter((t) => t !== '');
+  if (suffixes) {
+    const [main, per] = unitSuffixes(unit);
     if (main && !tokens.includes(main)) tokens.push(main);
-    if (per && !tokens.includes(per)) tokens.push('per', per);
+    if (per && !tokens.includes(per)) tokens.push(per);
     if (kind === 'counter') tokens = moveToEnd(tokens, 'total');
     if (kind === 'gauge' && unit === '1') tokens = moveToEnd(tokens, 'ratio');
   }
   const joined = tokens.join('_');
-  return escaping && /^[0-9]/.test(joined) ? '_' + joined : joined;
+  return /^[0-9]/.test(joined) ? '_' + joined : joined;
 }
 
 /** The Prometheus label name of an attribute key. */

@@ -18,6 +18,7 @@ import {
   OtlpMetric,
   OtlpNumberDataPoint,
   OtlpResourceMetrics,
+  OtlpScopeMetrics,
 } from './otlpProto';
 
 export interface OtlpSample {
@@ -106,6 +107,9 @@ function attributeValue(attrs: readonly OtlpKeyValue[], key: string): string | u
   return kv ? anyValueString(kv.value) : undefined;
 }
 
+/** An attribute key with no usable Prometheus label name; the metric it belongs to is skipped. */
+class LabelNameError extends Error {}
+
 class Translator {
   readonly out: OtlpTranslation = { samples: [], exemplars: [], warnings: [], rejectedDataPoints: 0 };
   private readonly naming: NamingOptions;
@@ -128,10 +132,14 @@ class Translator {
    * name joined with `;` in key order.
    */
   private attributeLabels(attrs: readonly OtlpKeyValue[], skip?: readonly string[]): Map<string, string> {
-    const sorted = attrs.filter((a) => a.key !== '' && !skip?.includes(a.key)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const sorted = attrs.filter((a) => !skip?.includes(a.key)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const out = new Map<string, string>();
     for (const a of sorted) {
       const name = promLabelName(a.key, this.naming);
+      if (name === '') throw new LabelNameError(`normalization for label name ${JSON.stringify(a.key)} resulted in empty name`);
+      if (name !== a.key && /^_+$/.test(name)) {
+        throw new LabelNameError(`normalization for label name ${JSON.stringify(a.key)} resulted in invalid name ${JSON.stringify(name)}`);
+      }
       const value = anyValueString(a.value);
       const prev = out.get(name);
       out.set(name, prev ? `${prev};${value}` : value);
@@ -290,21 +298,46 @@ class Translator {
   }
 
   resource(rm: OtlpResourceMetrics): void {
-    this.beginResource(rm);
+    const metrics = rm.scopeMetrics.flatMap((sm) => sm.metrics);
+    try {
+      this.beginResource(rm);
+    } catch (err) {
+      if (!(err instanceof LabelNameError)) throw err;
+      return this.skip(metrics.reduce((n, m) => n + pointsOf(m).length, 0), err.message);
+    }
     let earliest = Infinity;
     let latest = -Infinity;
     for (const sm of rm.scopeMetrics) {
-      this.beginScope(sm.scope, sm.schemaUrl);
-      for (const m of sm.metrics) {
-        for (const p of pointsOf(m)) {
-          const t = nanosToMillis(p.timeUnixNano);
-          if (t < earliest) earliest = t;
-          if (t > latest) latest = t;
+      this.scoped(sm.scope, sm.schemaUrl, () => {
+        for (const m of sm.metrics) {
+          for (const p of pointsOf(m)) {
+            const t = nanosToMillis(p.timeUnixNano);
+            if (t < earliest) earliest = t;
+            if (t > latest) latest = t;
+          }
+          this.scoped(null, '', () => this.metric(m), pointsOf(m).length, false);
         }
-        this.metric(m);
-      }
+      }, sm.metrics.reduce((n, m) => n + pointsOf(m).length, 0));
     }
-    if (latest >= earliest) this.targetInfo(rm, earliest, latest);
+    if (latest >= earliest) this.scoped(null, '', () => this.targetInfo(rm, earliest, latest), 0, false);
+  }
+
+  /**
+   * Runs `body` (after switching scope when `enterScope`); a label name that cannot be built skips
+   * what `body` produced, reported with the number of data points it covered.
+   */
+  private scoped(scope: OtlpScopeMetrics['scope'], schemaUrl: string, body: () => void, points: number, enterScope = true): void {
+    const samples = this.out.samples.length;
+    const exemplars = this.out.exemplars.length;
+    try {
+      if (enterScope) this.beginScope(scope, schemaUrl);
+      body();
+    } catch (err) {
+      if (!(err instanceof LabelNameError)) throw err;
+      this.out.samples.length = samples;
+      this.out.exemplars.length = exemplars;
+      this.skip(points, err.message);
+    }
   }
 }
 
