@@ -5,6 +5,7 @@ import { WebServer } from '../../web/server';
 import { ExemplarStorage } from '../exemplars';
 import { MemoryStorage } from '../memory';
 import { snappyDecode, snappyEncode } from './codec';
+import { encodeOtlpRequest } from './otlpProto';
 import { decodeReadResponse, encodeReadRequest, encodeWriteRequest, PbWriteRequest } from './prompb';
 
 function samples(store: MemoryStorage, name: string): [number, number][] {
@@ -22,13 +23,14 @@ describe('remote storage handlers', () => {
   let store: MemoryStorage;
   let base: string;
   let enable = true;
+  let enableOtlp = false;
   const exemplars = new ExemplarStorage(100);
 
   beforeAll(async () => {
     store = new MemoryStorage();
     web = new WebServer({ listenAddress: '127.0.0.1:0', enableLifecycle: false, readTimeoutMs: 10_000, maxConnections: 10, logger: nopLogger });
     const { registerRemoteHandlers } = await import('./handlers');
-    const opts = { appendable: store, queryable: store, logger: nopLogger, maxBodyBytes: 1 << 20, maxDecodedBytes: 1 << 20, exemplars, get enableWriteReceiver() { return enable; } };
+    const opts = { appendable: store, queryable: store, logger: nopLogger, maxBodyBytes: 1 << 20, maxDecodedBytes: 1 << 20, exemplars, get enableWriteReceiver() { return enable; }, get enableOtlpReceiver() { return enableOtlp; } };
     registerRemoteHandlers(web.router, opts);
     const addr = await web.listen();
     base = `http://127.0.0.1:${addr.port}`;
@@ -109,6 +111,23 @@ describe('remote storage handlers', () => {
       expect(await res.text()).toContain('--web.enable-remote-write-receiver');
     } finally {
       enable = true;
+    }
+  });
+
+  it('serves the OTLP receiver beside remote write, off unless enabled, with the default otlp config', async () => {
+    const body = Buffer.from(
+      encodeOtlpRequest({
+        resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'o' } }] }, scopeMetrics: [{ metrics: [{ name: 'otlp.up', unit: 's', gauge: { dataPoints: [{ timeUnixNano: '9000000000', asDouble: 1 }] } }] }] }],
+      })
+    );
+    const post = () => fetch(`${base}/api/v1/otlp/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body });
+    expect((await post()).status).toBe(404);
+    enableOtlp = true;
+    try {
+      expect((await post()).status).toBe(200);
+      expect(samples(store, 'otlp_up_seconds')).toEqual([[9000, 1]]);
+    } finally {
+      enableOtlp = false;
     }
   });
 });

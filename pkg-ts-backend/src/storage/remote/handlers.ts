@@ -1,6 +1,8 @@
-// The receiving side of remote storage: POST /api/v1/write (Remote-Write 1.0) and
-// POST /api/v1/read (sampled responses).
+// The receiving side of remote storage: POST /api/v1/write (Remote-Write 1.0), POST /api/v1/read
+// (sampled responses) and POST /api/v1/otlp/v1/metrics (OTLP, see otlpHandler.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defaultOTLPConfig } from '../../config/load';
+import type { OTLPConfig } from '../../config/types';
 import { Label, labelsFromPairs } from '../../model/labels';
 import { Matcher, MatchType } from '../../model/matcher';
 import type { Logger } from '../../util/log';
@@ -9,6 +11,7 @@ import type { Router } from '../../web/router';
 import { ExemplarError, ExemplarStorage } from '../exemplars';
 import { Appendable, Queryable, StorageError } from '../interface';
 import { BodyTooLargeError, snappyDecode, snappyEncode } from './codec';
+import { registerOtlpHandler } from './otlpHandler';
 import { decodeReadRequest, decodeWriteRequest, encodeReadResponse, PbTimeSeries } from './prompb';
 
 export interface RemoteHandlerOptions {
@@ -24,6 +27,12 @@ export interface RemoteHandlerOptions {
   readSampleLimit?: number;
   /** Where received exemplars go (exemplar storage enabled); without it they are dropped. */
   exemplars?: ExemplarStorage;
+  /** --web.enable-otlp-receiver: POST /api/v1/otlp/v1/metrics answers 404 without it. */
+  enableOtlpReceiver?: boolean;
+  /** The loaded config's `otlp` section, read per request so reloads apply (defaults when absent). */
+  otlpConfig?: () => OTLPConfig;
+  /** --query.lookback-delta, which spaces the OTLP receiver's target_info samples. */
+  lookbackDeltaMs?: number;
 }
 
 const DEFAULT_MAX_BODY = 32 << 20;
@@ -99,6 +108,21 @@ export function registerRemoteHandlers(router: Router, opts: RemoteHandlerOption
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxDecoded = opts.maxDecodedBytes ?? DEFAULT_MAX_DECODED;
   const log = opts.logger.child({ component: 'remote' });
+  const defaultOtlp = defaultOTLPConfig();
+  registerOtlpHandler(router, {
+    get appendable() {
+      return opts.appendable;
+    },
+    get enabled() {
+      return opts.enableOtlpReceiver ?? false;
+    },
+    config: () => opts.otlpConfig?.() ?? defaultOtlp,
+    logger: opts.logger,
+    maxBodyBytes: maxBody,
+    maxDecodedBytes: maxDecoded,
+    lookbackDeltaMs: opts.lookbackDeltaMs,
+    exemplars: opts.exemplars,
+  });
 
   router.post('/api/v1/write', async (req, res) => {
     if (!opts.enableWriteReceiver) {

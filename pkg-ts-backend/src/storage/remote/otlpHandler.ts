@@ -10,7 +10,14 @@ import type { Router } from '../../web/router';
 import { ExemplarError, ExemplarStorage } from '../exemplars';
 import { Appendable, StorageError } from '../interface';
 import { BodyTooLargeError } from './codec';
-import { decodeOtlpJson, decodeOtlpProtobuf, encodeOtlpResponse, OtlpExportRequest, OtlpPartialSuccess, otlpResponseJson } from './otlpProto';
+import {
+  decodeOtlpJson,
+  decodeOtlpProtobuf,
+  encodeOtlpResponse,
+  OtlpExportRequest,
+  OtlpPartialSuccess,
+  otlpResponseJson,
+} from './otlpProto';
 import { OtlpTranslation, translateOtlp } from './otlpTranslate';
 
 export const OTLP_METRICS_PATH = '/api/v1/otlp/v1/metrics';
@@ -78,7 +85,11 @@ function decode(type: string, body: Buffer): OtlpExportRequest {
 }
 
 /** Appends a translated request in one transaction, then stores its exemplars (a rejected one is dropped). */
-export async function appendOtlp(appendable: Appendable, tr: OtlpTranslation, exemplars?: ExemplarStorage): Promise<void> {
+export async function appendOtlp(
+  appendable: Appendable,
+  tr: OtlpTranslation,
+  exemplars?: ExemplarStorage
+): Promise<void> {
   const app = appendable.appender();
   try {
     for (const s of tr.samples) app.append(0, s.labels, s.t, s.v);
@@ -104,13 +115,22 @@ export function registerOtlpHandler(router: Router, opts: OtlpHandlerOptions): v
   const log = opts.logger.child({ component: 'otlp' });
 
   router.post(OTLP_METRICS_PATH, async (req, res) => {
-    if (!opts.enabled) return plain(res, 404, 'otlp write receiver needs to be enabled with --web.enable-otlp-receiver');
+    if (!opts.enabled)
+      return plain(res, 404, 'otlp write receiver needs to be enabled with --web.enable-otlp-receiver');
     try {
       const type = mediaType(req);
       if (type !== PROTOBUF && type !== JSON_TYPE) {
         throw new OtlpHttpError(400, `unsupported content type: ${type}, supported: [${JSON_TYPE}, ${PROTOBUF}]`);
       }
-      const body = decompress(req, await readBoundedBody(req, maxBody, () => new BodyTooLargeError(`request body exceeds the limit of ${maxBody} bytes`)), maxDecoded);
+      const body = decompress(
+        req,
+        await readBoundedBody(
+          req,
+          maxBody,
+          () => new BodyTooLargeError(`request body exceeds the limit of ${maxBody} bytes`)
+        ),
+        maxDecoded
+      );
       const tr = translateOtlp(decode(type, body), { config: opts.config(), lookbackDeltaMs: opts.lookbackDeltaMs });
       let partial: OtlpPartialSuccess | undefined;
       if (tr.warnings.length) {
@@ -133,4 +153,3 @@ export function registerOtlpHandler(router: Router, opts: OtlpHandlerOptions): v
     }
   });
 }
-

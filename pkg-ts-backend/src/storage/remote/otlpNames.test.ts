@@ -1,9 +1,14 @@
 import { formatFloatPlain, NamingOptions, promLabelName, promMetricName } from './otlpNames';
 
-const defaults: NamingOptions = { strategy: 'UnderscoreEscapingWithSuffixes', labelNameUnderscoreSanitization: true, labelNamePreserveMultipleUnderscores: true };
+const defaults: NamingOptions = {
+  strategy: 'UnderscoreEscapingWithSuffixes',
+  labelNameUnderscoreSanitization: true,
+  labelNamePreserveMultipleUnderscores: true,
+};
 
 describe('metric names (UnderscoreEscapingWithSuffixes)', () => {
-  const name = (n: string, unit: string, kind: Parameters<typeof promMetricName>[2] = 'gauge') => promMetricName(n, unit, kind, 'UnderscoreEscapingWithSuffixes');
+  const name = (n: string, unit: string, kind: Parameters<typeof promMetricName>[2] = 'gauge') =>
+    promMetricName(n, unit, kind, 'UnderscoreEscapingWithSuffixes');
 
   test.each([
     ['http.server.request.duration', 's', 'histogram', 'http_server_request_duration_seconds'],
@@ -30,10 +35,14 @@ describe('metric names (UnderscoreEscapingWithSuffixes)', () => {
 
 describe('metric names under the other strategies', () => {
   test('without suffixes only escapes', () => {
-    expect(promMetricName('http.server.duration', 's', 'counter', 'UnderscoreEscapingWithoutSuffixes')).toBe('http_server_duration');
+    expect(promMetricName('http.server.duration', 's', 'counter', 'UnderscoreEscapingWithoutSuffixes')).toBe(
+      'http_server_duration'
+    );
   });
   test('UTF-8 with suffixes keeps dots and adds suffixes', () => {
-    expect(promMetricName('http.server.duration', 's', 'counter', 'NoUTF8EscapingWithSuffixes')).toBe('http.server.duration_seconds_total');
+    expect(promMetricName('http.server.duration', 's', 'counter', 'NoUTF8EscapingWithSuffixes')).toBe(
+      'http.server.duration_seconds_total'
+    );
   });
   test('no translation passes names through', () => {
     expect(promMetricName('http.server.duration', 's', 'counter', 'NoTranslation')).toBe('http.server.duration');

@@ -86,7 +86,12 @@ function moveToEnd(tokens: string[], word: string): string[] {
 }
 
 /** The Prometheus metric name (without `_bucket`/`_sum`/`_count`) of an OTLP metric. */
-export function promMetricName(name: string, unit: string, kind: PromMetricKind, strategy: OTLPTranslationStrategy): string {
+export function promMetricName(
+  name: string,
+  unit: string,
+  kind: PromMetricKind,
+  strategy: OTLPTranslationStrategy
+): string {
   if (strategy === 'NoTranslation') return name;
   const suffixes = addsSuffixes(strategy);
   if (!escapes(strategy)) {

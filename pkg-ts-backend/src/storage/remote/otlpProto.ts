@@ -223,7 +223,14 @@ export const AGGREGATION_TEMPORALITY_CUMULATIVE = 2;
 /** DataPointFlags.FLAG_NO_RECORDED_VALUE: the series ended (Prometheus writes a stale marker). */
 export const FLAG_NO_RECORDED_VALUE = 1;
 
-const toObjectOpts: protobuf.IConversionOptions = { longs: String, enums: Number, bytes: Uint8Array as unknown as typeof Array, defaults: true, arrays: true, oneofs: true };
+const toObjectOpts: protobuf.IConversionOptions = {
+  longs: String,
+  enums: Number,
+  bytes: Uint8Array as unknown as typeof Array,
+  defaults: true,
+  arrays: true,
+  oneofs: true,
+};
 
 function toRequest(msg: protobuf.Message): OtlpExportRequest {
   return RequestType.toObject(msg, toObjectOpts) as OtlpExportRequest;
@@ -259,7 +266,8 @@ function hexIdsToBytes(node: unknown): void {
 
 export function decodeOtlpJson(text: string): OtlpExportRequest {
   const parsed: unknown = JSON.parse(text);
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('request body is not a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('request body is not a JSON object');
   hexIdsToBytes(parsed);
   return toRequest(RequestType.fromObject(parsed as Record<string, unknown>));
 }
@@ -274,7 +282,16 @@ export function encodeOtlpResponse(partial?: OtlpPartialSuccess): Uint8Array {
 }
 
 export function otlpResponseJson(partial?: OtlpPartialSuccess): string {
-  return JSON.stringify(partial ? { partialSuccess: { rejectedDataPoints: String(partial.rejectedDataPoints), errorMessage: partial.errorMessage } } : {});
+  return JSON.stringify(
+    partial
+      ? {
+          partialSuccess: {
+            rejectedDataPoints: String(partial.rejectedDataPoints),
+            errorMessage: partial.errorMessage,
+          },
+        }
+      : {}
+  );
 }
 
 /** For tests and clients: the protobuf encoding of a request given in the decoded shape. */

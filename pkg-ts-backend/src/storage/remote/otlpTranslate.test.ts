@@ -4,14 +4,28 @@ import { isStaleNaN } from '../../model/value';
 import { OtlpExportRequest, OtlpKeyValue, OtlpMetric } from './otlpProto';
 import { anyValueString, nanosToMillis, translateOtlp } from './otlpTranslate';
 
-const str = (key: string, value: string): OtlpKeyValue => ({ key, value: { stringValue: value, value: 'stringValue' } });
+const str = (key: string, value: string): OtlpKeyValue => ({
+  key,
+  value: { stringValue: value, value: 'stringValue' },
+});
 
 function gauge(name: string, attributes: OtlpKeyValue[], timeUnixNano = '1000000', flags = 0): OtlpMetric {
-  return { name, description: '', unit: '', gauge: { dataPoints: [{ attributes, timeUnixNano, asDouble: 1, value: 'asDouble', exemplars: [], flags } as never] } };
+  return {
+    name,
+    description: '',
+    unit: '',
+    gauge: {
+      dataPoints: [{ attributes, timeUnixNano, asDouble: 1, value: 'asDouble', exemplars: [], flags } as never],
+    },
+  };
 }
 
 function request(resourceAttrs: OtlpKeyValue[], metrics: OtlpMetric[]): OtlpExportRequest {
-  return { resourceMetrics: [{ resource: { attributes: resourceAttrs }, scopeMetrics: [{ scope: null, metrics, schemaUrl: '' }] }] };
+  return {
+    resourceMetrics: [
+      { resource: { attributes: resourceAttrs }, scopeMetrics: [{ scope: null, metrics, schemaUrl: '' }] },
+    ],
+  };
 }
 
 function seriesOf(req: OtlpExportRequest, config = defaultOTLPConfig()) {
@@ -21,18 +35,27 @@ function seriesOf(req: OtlpExportRequest, config = defaultOTLPConfig()) {
 
 describe('translateOtlp', () => {
   test('attribute keys that sanitise alike are merged with ";" in key order; job and instance win over attributes', () => {
-    const { series } = seriesOf(request([str('service.name', 'svc')], [gauge('m', [str('a_b', '2'), str('a.b', '1'), str('job', 'mine')])]));
+    const { series } = seriesOf(
+      request([str('service.name', 'svc')], [gauge('m', [str('a_b', '2'), str('a.b', '1'), str('job', 'mine')])])
+    );
     expect(series).toEqual([{ __name__: 'm', a_b: '1;2', job: 'svc' }]);
   });
 
   test('data point attributes win over promoted resource attributes', () => {
     const config = { ...defaultOTLPConfig(), promoteResourceAttributes: ['region', 'zone'] };
-    const { series } = seriesOf(request([str('region', 'eu'), str('zone', 'a')], [gauge('m', [str('region', 'us')])]), config);
+    const { series } = seriesOf(
+      request([str('region', 'eu'), str('zone', 'a')], [gauge('m', [str('region', 'us')])]),
+      config
+    );
     expect(series).toEqual([{ __name__: 'm', region: 'us', zone: 'a' }]);
   });
 
   test('promote_all_resource_attributes copies all but the ignored ones', () => {
-    const config = { ...defaultOTLPConfig(), promoteAllResourceAttributes: true, ignoreResourceAttributes: ['host.id'] };
+    const config = {
+      ...defaultOTLPConfig(),
+      promoteAllResourceAttributes: true,
+      ignoreResourceAttributes: ['host.id'],
+    };
     const { series } = seriesOf(request([str('host.id', 'x'), str('k8s.pod.name', 'p')], [gauge('m', [])]), config);
     expect(series).toEqual([{ __name__: 'm', k8s_pod_name: 'p' }]);
   });
@@ -45,9 +68,14 @@ describe('translateOtlp', () => {
   });
 
   test('target_info needs job or instance and is written once per label set and timestamp across resources', () => {
-    const res = (extra: OtlpKeyValue[]) => ({ resource: { attributes: [str('service.name', 's'), ...extra] }, scopeMetrics: [{ scope: null, schemaUrl: '', metrics: [gauge('m', [])] }] });
+    const res = (extra: OtlpKeyValue[]) => ({
+      resource: { attributes: [str('service.name', 's'), ...extra] },
+      scopeMetrics: [{ scope: null, schemaUrl: '', metrics: [gauge('m', [])] }],
+    });
     const { series } = seriesOf({ resourceMetrics: [res([str('os', 'linux')]), res([str('os', 'linux')])] });
-    expect(series.filter((s) => s.__name__ === 'target_info')).toEqual([{ __name__: 'target_info', job: 's', os: 'linux' }]);
+    expect(series.filter((s) => s.__name__ === 'target_info')).toEqual([
+      { __name__: 'target_info', job: 's', os: 'linux' },
+    ]);
     const anonymous = seriesOf(request([str('os', 'linux')], [gauge('m', [])]));
     expect(anonymous.series).toEqual([{ __name__: 'm' }]);
   });
@@ -59,7 +87,17 @@ describe('translateOtlp', () => {
       unit: '',
       histogram: {
         aggregationTemporality: 2,
-        dataPoints: [{ attributes: [], timeUnixNano: '5000000', count: '0', bucketCounts: ['0'], explicitBounds: [1], exemplars: [], flags: 1 }],
+        dataPoints: [
+          {
+            attributes: [],
+            timeUnixNano: '5000000',
+            count: '0',
+            bucketCounts: ['0'],
+            explicitBounds: [1],
+            exemplars: [],
+            flags: 1,
+          },
+        ],
       },
     };
     const tr = translateOtlp(request([], [m]), { config: defaultOTLPConfig() });
@@ -71,7 +109,17 @@ describe('translateOtlp', () => {
     expect(anyValueString({ intValue: '-42', value: 'intValue' })).toBe('-42');
     expect(anyValueString({ boolValue: true, value: 'boolValue' })).toBe('true');
     expect(anyValueString({ doubleValue: 1e21, value: 'doubleValue' })).toBe('1000000000000000000000');
-    expect(anyValueString({ arrayValue: { values: [{ stringValue: 'a', value: 'stringValue' }, { intValue: '1', value: 'intValue' }] }, value: 'arrayValue' })).toBe('["a",1]');
+    expect(
+      anyValueString({
+        arrayValue: {
+          values: [
+            { stringValue: 'a', value: 'stringValue' },
+            { intValue: '1', value: 'intValue' },
+          ],
+        },
+        value: 'arrayValue',
+      })
+    ).toBe('["a",1]');
     expect(anyValueString({ bytesValue: Buffer.from('hi'), value: 'bytesValue' })).toBe('aGk=');
     expect(anyValueString(undefined)).toBe('');
     expect(nanosToMillis('1700000000123999999')).toBe(1700000000123);

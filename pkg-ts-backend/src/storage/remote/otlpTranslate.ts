@@ -132,13 +132,18 @@ class Translator {
    * name joined with `;` in key order.
    */
   private attributeLabels(attrs: readonly OtlpKeyValue[], skip?: readonly string[]): Map<string, string> {
-    const sorted = attrs.filter((a) => !skip?.includes(a.key)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const sorted = attrs
+      .filter((a) => !skip?.includes(a.key))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const out = new Map<string, string>();
     for (const a of sorted) {
       const name = promLabelName(a.key, this.naming);
-      if (name === '') throw new LabelNameError(`normalization for label name ${JSON.stringify(a.key)} resulted in empty name`);
+      if (name === '')
+        throw new LabelNameError(`normalization for label name ${JSON.stringify(a.key)} resulted in empty name`);
       if (name !== a.key && /^_+$/.test(name)) {
-        throw new LabelNameError(`normalization for label name ${JSON.stringify(a.key)} resulted in invalid name ${JSON.stringify(name)}`);
+        throw new LabelNameError(
+          `normalization for label name ${JSON.stringify(a.key)} resulted in invalid name ${JSON.stringify(name)}`
+        );
       }
       const value = anyValueString(a.value);
       const prev = out.get(name);
@@ -166,14 +171,21 @@ class Translator {
     this.promoted = [...this.attributeLabels(promotedAttrs)].map(([n, value]) => ({ name: n, value }));
   }
 
-  private beginScope(scope: { name: string; version: string; attributes: OtlpKeyValue[] } | null | undefined, schemaUrl: string): void {
+  private beginScope(
+    scope: { name: string; version: string; attributes: OtlpKeyValue[] } | null | undefined,
+    schemaUrl: string
+  ): void {
     if (!this.opts.config.promoteScopeMetadata) {
       this.scopeLabels = [];
       return;
     }
     const labels: Label[] = [];
-    for (const [n, value] of this.attributeLabels(scope?.attributes ?? [])) labels.push({ name: `otel_scope_${n}`, value });
-    labels.push({ name: 'otel_scope_name', value: scope?.name ?? '' }, { name: 'otel_scope_version', value: scope?.version ?? '' });
+    for (const [n, value] of this.attributeLabels(scope?.attributes ?? []))
+      labels.push({ name: `otel_scope_${n}`, value });
+    labels.push(
+      { name: 'otel_scope_name', value: scope?.name ?? '' },
+      { name: 'otel_scope_version', value: scope?.version ?? '' }
+    );
     labels.push({ name: 'otel_scope_schema_url', value: schemaUrl });
     this.scopeLabels = labels;
   }
@@ -189,7 +201,9 @@ class Translator {
   }
 
   private add(base: Label[], name: string, t: number, v: number, extra?: Label): Labels {
-    const labels = labelsFromPairs(extra ? [...base, extra, { name: METRIC_NAME, value: name }] : [...base, { name: METRIC_NAME, value: name }]);
+    const labels = labelsFromPairs(
+      extra ? [...base, extra, { name: METRIC_NAME, value: name }] : [...base, { name: METRIC_NAME, value: name }]
+    );
     this.out.samples.push({ labels, t, v });
     return labels;
   }
@@ -215,16 +229,19 @@ class Translator {
     if (m.gauge) {
       this.numberPoints(m.gauge.dataPoints, name('gauge'));
     } else if (m.sum) {
-      if (m.sum.aggregationTemporality !== AGGREGATION_TEMPORALITY_CUMULATIVE) return this.skip(m.sum.dataPoints.length, invalidTemporality);
+      if (m.sum.aggregationTemporality !== AGGREGATION_TEMPORALITY_CUMULATIVE)
+        return this.skip(m.sum.dataPoints.length, invalidTemporality);
       this.numberPoints(m.sum.dataPoints, name(m.sum.isMonotonic ? 'counter' : 'nonMonotonicCounter'));
     } else if (m.histogram) {
-      if (m.histogram.aggregationTemporality !== AGGREGATION_TEMPORALITY_CUMULATIVE) return this.skip(m.histogram.dataPoints.length, invalidTemporality);
+      if (m.histogram.aggregationTemporality !== AGGREGATION_TEMPORALITY_CUMULATIVE)
+        return this.skip(m.histogram.dataPoints.length, invalidTemporality);
       this.histogramPoints(m, name('histogram'));
     } else if (m.summary) {
       this.summaryPoints(m, name('summary'));
     } else if (m.exponentialHistogram) {
       const points = m.exponentialHistogram.dataPoints.length;
-      if (m.exponentialHistogram.aggregationTemporality !== AGGREGATION_TEMPORALITY_CUMULATIVE) return this.skip(points, invalidTemporality);
+      if (m.exponentialHistogram.aggregationTemporality !== AGGREGATION_TEMPORALITY_CUMULATIVE)
+        return this.skip(points, invalidTemporality);
       this.skip(points, `exponential histogram ${JSON.stringify(m.name)} dropped: native histograms are not supported`);
     } else {
       this.skip(0, `unsupported metric type for metric ${JSON.stringify(m.name)}`);
@@ -234,7 +251,8 @@ class Translator {
   private numberPoints(points: readonly OtlpNumberDataPoint[], name: string): void {
     for (const p of points) {
       const t = nanosToMillis(p.timeUnixNano);
-      const v = p.flags & FLAG_NO_RECORDED_VALUE ? STALE_NAN : p.asInt !== undefined ? Number(p.asInt) : (p.asDouble ?? 0);
+      const v =
+        p.flags & FLAG_NO_RECORDED_VALUE ? STALE_NAN : p.asInt !== undefined ? Number(p.asInt) : (p.asDouble ?? 0);
       const series = this.add(this.pointLabels(p.attributes), name, t, v);
       for (const e of p.exemplars) this.exemplar(series, e);
     }
@@ -256,8 +274,12 @@ class Translator {
       for (let i = 0; i < n; i++) {
         const bound = p.explicitBounds[i];
         cumulative += Number(p.bucketCounts[i]);
-        const series = this.add(base, `${name}_bucket`, t, stale ? STALE_NAN : cumulative, { name: 'le', value: formatFloatPlain(bound) });
-        for (; next < exemplars.length && exemplarValue(exemplars[next]) <= bound; next++) this.exemplar(series, exemplars[next]);
+        const series = this.add(base, `${name}_bucket`, t, stale ? STALE_NAN : cumulative, {
+          name: 'le',
+          value: formatFloatPlain(bound),
+        });
+        for (; next < exemplars.length && exemplarValue(exemplars[next]) <= bound; next++)
+          this.exemplar(series, exemplars[next]);
       }
       const inf = this.add(base, `${name}_bucket`, t, stale ? STALE_NAN : count, { name: 'le', value: '+Inf' });
       for (; next < exemplars.length; next++) this.exemplar(inf, exemplars[next]);
@@ -271,7 +293,8 @@ class Translator {
       const base = this.pointLabels(p.attributes);
       this.add(base, `${name}_sum`, t, stale ? STALE_NAN : p.sum);
       this.add(base, `${name}_count`, t, stale ? STALE_NAN : Number(p.count));
-      for (const q of p.quantileValues) this.add(base, name, t, stale ? STALE_NAN : q.value, { name: 'quantile', value: formatFloatPlain(q.quantile) });
+      for (const q of p.quantileValues)
+        this.add(base, name, t, stale ? STALE_NAN : q.value, { name: 'quantile', value: formatFloatPlain(q.quantile) });
     }
   }
 
@@ -303,21 +326,29 @@ class Translator {
       this.beginResource(rm);
     } catch (err) {
       if (!(err instanceof LabelNameError)) throw err;
-      return this.skip(metrics.reduce((n, m) => n + pointsOf(m).length, 0), err.message);
+      return this.skip(
+        metrics.reduce((n, m) => n + pointsOf(m).length, 0),
+        err.message
+      );
     }
     let earliest = Infinity;
     let latest = -Infinity;
     for (const sm of rm.scopeMetrics) {
-      this.scoped(sm.scope, sm.schemaUrl, () => {
-        for (const m of sm.metrics) {
-          for (const p of pointsOf(m)) {
-            const t = nanosToMillis(p.timeUnixNano);
-            if (t < earliest) earliest = t;
-            if (t > latest) latest = t;
+      this.scoped(
+        sm.scope,
+        sm.schemaUrl,
+        () => {
+          for (const m of sm.metrics) {
+            for (const p of pointsOf(m)) {
+              const t = nanosToMillis(p.timeUnixNano);
+              if (t < earliest) earliest = t;
+              if (t > latest) latest = t;
+            }
+            this.scoped(null, '', () => this.metric(m), pointsOf(m).length, false);
           }
-          this.scoped(null, '', () => this.metric(m), pointsOf(m).length, false);
-        }
-      }, sm.metrics.reduce((n, m) => n + pointsOf(m).length, 0));
+        },
+        sm.metrics.reduce((n, m) => n + pointsOf(m).length, 0)
+      );
     }
     if (latest >= earliest) this.scoped(null, '', () => this.targetInfo(rm, earliest, latest), 0, false);
   }
@@ -326,7 +357,13 @@ class Translator {
    * Runs `body` (after switching scope when `enterScope`); a label name that cannot be built skips
    * what `body` produced, reported with the number of data points it covered.
    */
-  private scoped(scope: OtlpScopeMetrics['scope'], schemaUrl: string, body: () => void, points: number, enterScope = true): void {
+  private scoped(
+    scope: OtlpScopeMetrics['scope'],
+    schemaUrl: string,
+    body: () => void,
+    points: number,
+    enterScope = true
+  ): void {
     const samples = this.out.samples.length;
     const exemplars = this.out.exemplars.length;
     try {
@@ -346,7 +383,14 @@ function exemplarValue(e: OtlpExemplar): number {
 }
 
 function pointsOf(m: OtlpMetric): { timeUnixNano: Int64String }[] {
-  return m.gauge?.dataPoints ?? m.sum?.dataPoints ?? m.histogram?.dataPoints ?? m.summary?.dataPoints ?? m.exponentialHistogram?.dataPoints ?? [];
+  return (
+    m.gauge?.dataPoints ??
+    m.sum?.dataPoints ??
+    m.histogram?.dataPoints ??
+    m.summary?.dataPoints ??
+    m.exponentialHistogram?.dataPoints ??
+    []
+  );
 }
 
 export function translateOtlp(req: OtlpExportRequest, opts: OtlpTranslateOptions): OtlpTranslation {
