@@ -1,5 +1,5 @@
 // Entry points: a streaming cursor for the scrape loop, and a whole-body parse into columns.
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
 import type { Labels } from '../model/labels';
 import { selectFormat } from './contentType';
 import { OpenMetricsParser } from './openmetrics';
@@ -33,16 +33,8 @@ export function createParser(body: Buffer | string, contentType: string, opts: P
 }
 
 export function parserFor(format: ExpositionFormat, body: Buffer | string, opts: ParseOptions = {}): ExpositionParser {
-  let src: string;
-  let validUtf8 = true;
-  if (typeof body === 'string') src = body;
-  else if (isAscii(body)) {
-    // Expositions are nearly always ASCII, which latin1 decodes to the same string at a third of the cost.
-    src = body.toString('latin1');
-  } else {
-    validUtf8 = isUtf8(body);
-    src = body.toString('utf8');
-  }
+  const validUtf8 = typeof body === 'string' || isUtf8(body);
+  const src = typeof body === 'string' ? body : body.toString('utf8');
   return format === 'openmetrics'
     ? new OpenMetricsParser(src, validUtf8, { skipCreatedSeries: opts.skipCreatedSeries })
     : new PromTextParser(src, validUtf8);
