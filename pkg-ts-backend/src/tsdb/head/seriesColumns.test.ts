@@ -12,7 +12,7 @@ function decode(bytes: Uint8Array, count?: number): [number, [number, number]][]
 describe('SeriesColumns', () => {
   it('encodes open chunks byte for byte like XorChunkEncoder, across slab moves and many series', () => {
     const cols = new SeriesColumns();
-    const n = 3000;
+    const n = 500;
     const slots: number[] = [];
     const encs: XorChunkEncoder[] = [];
     for (let i = 0; i < n; i++) {

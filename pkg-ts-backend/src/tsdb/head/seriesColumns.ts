@@ -3,7 +3,7 @@
 // and an open chunk as its own encoder object with a typed array costs several objects per
 // series. The open chunk's bytes live in a ChunkArena slab; its encoder state in the columns.
 import { appendXorSample, finishChunk, MAX_SAMPLE_BYTES, newXorAppendState } from '../chunkenc/xor';
-import { ChunkArena, SLAB_SIZES, slabOffset, slabPage } from './chunkArena';
+import { ChunkArena, orderFor, slabBytes, slabOffset, slabPage } from './chunkArena';
 
 // Float64 columns, per slot.
 const LAST_T = 0;
@@ -24,7 +24,7 @@ const V_LO = 1;
 const COUNT = 2;
 /** Bits written into the slab, header included. */
 const BITS = 3;
-const SLAB_CLASS = 4;
+const SLAB_ORDER = 4;
 /** The XOR window: leading zeros + 1 (0 = none yet) in the low byte, trailing zeros above. */
 const WINDOW = 5;
 const U32_STRIDE = 6;
@@ -45,6 +45,8 @@ export class SeriesColumns {
   private readonly freeSlots: number[] = [];
   readonly arena = new ChunkArena();
   private readonly scratch = newXorAppendState(0);
+  /** A sample is encoded here first, so that a slab only grows when the sample's exact size needs it. */
+  private readonly sampleBits = new Uint8Array(MAX_SAMPLE_BYTES + 1);
 
   constructor() {
     this.reset(DEAD_SLOT);
@@ -133,11 +135,10 @@ export class SeriesColumns {
   startOpen(slot: number, mint: number, end: number): void {
     const f = slot * F64_STRIDE;
     const u = slot * U32_STRIDE;
-    const c = this.arena.classFor(HEADER_BITS / 8 + MAX_SAMPLE_BYTES);
     this.f64[f + OPEN_MINT] = mint;
     this.f64[f + OPEN_END] = end;
-    this.f64[f + SLAB_ADDR] = this.arena.alloc(c);
-    this.u32[u + SLAB_CLASS] = c;
+    this.f64[f + SLAB_ADDR] = this.arena.alloc(0);
+    this.u32[u + SLAB_ORDER] = 0;
     this.u32[u + BITS] = HEADER_BITS;
     this.u32[u + WINDOW] = 0;
     this.u32[u + COUNT] = 0;
@@ -150,11 +151,7 @@ export class SeriesColumns {
     const u32 = this.u32;
     const f64 = this.f64;
     const bits = u32[u + BITS];
-    const used = (bits + 7) >>> 3;
-    if (used + MAX_SAMPLE_BYTES > SLAB_SIZES[u32[u + SLAB_CLASS]]) this.moveSlab(slot, used);
-    const addr = f64[f + SLAB_ADDR];
     const st = this.scratch;
-    const base = slabOffset(addr) * 8;
     st.n = u32[u + COUNT];
     st.tPrev = f64[f + LAST_T];
     st.tDelta = f64[f + T_DELTA];
@@ -163,10 +160,24 @@ export class SeriesColumns {
     const w = u32[u + WINDOW];
     st.leading = (w & 0xff) - 1;
     st.trailing = w >>> 8;
-    st.pos = base + bits;
-    appendXorSample(st, this.arena.pages[slabPage(addr)], t, v);
+    // Encoded at the same bit alignment as in the slab, so its bytes OR straight in.
+    const lead = bits & 7;
+    st.pos = lead;
+    const sample = this.sampleBits;
+    appendXorSample(st, sample, t, v);
+    const total = bits - lead + st.pos;
+    const need = (total + 7) >>> 3;
+    if (need > slabBytes(u32[u + SLAB_ORDER])) this.moveSlab(slot, (bits + 7) >>> 3, need);
+    const addr = f64[f + SLAB_ADDR];
+    const page = this.arena.pages[slabPage(addr)];
+    const at = slabOffset(addr) + (bits >>> 3);
+    const n = (st.pos + 7) >>> 3;
+    for (let i = 0; i < n; i++) {
+      page[at + i] |= sample[i];
+      sample[i] = 0;
+    }
     u32[u + COUNT] = st.n;
-    u32[u + BITS] = st.pos - base;
+    u32[u + BITS] = total;
     u32[u + V_HI] = st.vHi;
     u32[u + V_LO] = st.vLo;
     u32[u + WINDOW] = (st.leading + 1) | (st.trailing << 8);
@@ -175,20 +186,20 @@ export class SeriesColumns {
     f64[f + LAST_V] = v;
   }
 
-  /** Moves the open chunk to a larger slab. */
-  private moveSlab(slot: number, used: number): void {
+  /** Moves the open chunk to a slab of at least `need` bytes. */
+  private moveSlab(slot: number, used: number, need: number): void {
     const f = slot * F64_STRIDE;
     const u = slot * U32_STRIDE;
     const arena = this.arena;
     const oldAddr = this.f64[f + SLAB_ADDR];
-    const oldClass = this.u32[u + SLAB_CLASS];
-    const c = arena.classFor(used + MAX_SAMPLE_BYTES);
-    const addr = arena.alloc(c);
+    const oldOrder = this.u32[u + SLAB_ORDER];
+    const order = orderFor(need);
+    const addr = arena.alloc(order);
     const from = slabOffset(oldAddr);
     arena.pages[slabPage(addr)].set(arena.pages[slabPage(oldAddr)].subarray(from, from + used), slabOffset(addr));
-    arena.free(oldAddr, oldClass, used);
+    arena.free(oldAddr, oldOrder, used);
     this.f64[f + SLAB_ADDR] = addr;
-    this.u32[u + SLAB_CLASS] = c;
+    this.u32[u + SLAB_ORDER] = order;
   }
 
   /**
@@ -208,7 +219,7 @@ export class SeriesColumns {
   dropOpen(slot: number): void {
     const u = slot * U32_STRIDE;
     if (this.u32[u + COUNT] === 0 && this.u32[u + BITS] === 0) return;
-    this.arena.free(this.f64[slot * F64_STRIDE + SLAB_ADDR], this.u32[u + SLAB_CLASS], (this.u32[u + BITS] + 7) >>> 3);
+    this.arena.free(this.f64[slot * F64_STRIDE + SLAB_ADDR], this.u32[u + SLAB_ORDER], (this.u32[u + BITS] + 7) >>> 3);
     this.u32[u + COUNT] = 0;
     this.u32[u + BITS] = 0;
   }
