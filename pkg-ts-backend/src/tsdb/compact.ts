@@ -70,7 +70,7 @@ export async function* headSeriesForBlock(
   let seen = 0;
   for (const s of head.allSeries()) {
     if (s.numChunks() > 0 && s.firstT() < maxtExclusive && s.lastT >= mint) series.push(s);
-    if ((++seen & 1023) === 0) await y.check();
+    if ((++seen & 1023) === 0 && y.due()) await y.pause();
   }
   await sortYielding(series, (a, b) => compareLabels(a.labels, b.labels), y);
   for (const s of series) {

@@ -379,7 +379,7 @@ async function truncateHead(head: Head, mint: number, y: Yielder): Promise<void>
   let n = 0;
   for (const s of head.allSeries()) {
     s.truncateBefore(mint);
-    if ((++n & 255) === 0) await y.check();
+    if ((++n & 255) === 0 && y.due()) await y.pause();
   }
   head.truncate(mint);
 }

@@ -53,7 +53,7 @@ export async function sortYielding<T>(items: T[], compare: (a: T, b: T) => numbe
   for (let lo = 0; lo < n; lo += RUN) {
     const run = items.slice(lo, lo + RUN).sort(compare);
     for (let i = 0; i < run.length; i++) items[lo + i] = run[i];
-    await y.check();
+    if (y.due()) await y.pause();
   }
   let src = items;
   let dst: T[] = new Array<T>(n);
@@ -68,7 +68,7 @@ export async function sortYielding<T>(items: T[], compare: (a: T, b: T) => numbe
         // Stable: equal items keep the left run's first.
         if (j >= hi || (i < mid && compare(src[i], src[j]) <= 0)) dst[k++] = src[i++];
         else dst[k++] = src[j++];
-        if ((k & 4095) === 0) await y.check();
+        if ((k & 4095) === 0 && y.due()) await y.pause();
       }
     }
     [src, dst] = [dst, src];

@@ -10,6 +10,11 @@ export const INDEX_MAGIC = 0x58494c46; // "FLIX" little-endian
 export const TOMBSTONES_MAGIC = 0x53544c46; // "FLTS"
 export const CHUNKS_MAGIC = 0x4b434c46; // "FLCK"
 export const FORMAT_VERSION = 1;
+/**
+ * Version 2 of the index stores chunk times against a base time and chunk references as
+ * deltas, and groups postings by label name; version 1 indexes are still read.
+ */
+export const INDEX_VERSION = 2;
 
 export interface BlockMeta {
   ulid: string;
@@ -52,7 +57,9 @@ export function decodeIndex(data: Uint8Array): DecodedIndex {
   const r = new ByteReader(body);
   if (r.u32() !== INDEX_MAGIC) throw new CorruptionError('bad index magic');
   const version = r.byte();
-  if (version !== FORMAT_VERSION) throw new CorruptionError(`unsupported index version ${version}`);
+  if (version !== 1 && version !== 2) throw new CorruptionError(`unsupported index version ${version}`);
+  const v2 = version === 2;
+  const baseTime = v2 ? r.varint() : 0;
   const symbols: string[] = new Array(r.uvarint());
   for (let i = 0; i < symbols.length; i++) symbols[i] = r.string();
   const sym = (i: number): string => {
@@ -65,6 +72,7 @@ export function decodeIndex(data: Uint8Array): DecodedIndex {
   const chunkStart = new Uint32Array(numSeries + 1);
   let meta = new Float64Array(Math.max(16, numSeries * 4 * 4));
   let nChunks = 0;
+  let prevRef = 0;
   for (let id = 0; id < numSeries; id++) {
     const nl = r.uvarint();
     const ls: Label[] = new Array(nl);
@@ -72,7 +80,7 @@ export function decodeIndex(data: Uint8Array): DecodedIndex {
     labels[id] = Object.freeze(ls);
     chunkStart[id] = nChunks;
     const nc = r.uvarint();
-    let prev = 0;
+    let prev = baseTime;
     for (let j = 0; j < nc; j++) {
       if ((nChunks + 1) * 4 > meta.length) {
         const next = new Float64Array(meta.length * 2);
@@ -84,7 +92,7 @@ export function decodeIndex(data: Uint8Array): DecodedIndex {
       const o = nChunks * 4;
       meta[o] = mint;
       meta[o + 1] = maxt;
-      meta[o + 2] = r.uvarint();
+      prevRef = meta[o + 2] = v2 ? prevRef + r.varint() : r.uvarint();
       meta[o + 3] = r.uvarint();
       prev = maxt;
       nChunks++;
@@ -93,10 +101,7 @@ export function decodeIndex(data: Uint8Array): DecodedIndex {
   chunkStart[numSeries] = nChunks;
 
   const postings = new Map<string, Map<string, Uint32Array>>();
-  const numPostings = r.uvarint();
-  for (let i = 0; i < numPostings; i++) {
-    const name = sym(r.uvarint());
-    const value = sym(r.uvarint());
+  const readList = (): Uint32Array => {
     const list = new Uint32Array(r.uvarint());
     let id = 0;
     for (let j = 0; j < list.length; j++) {
@@ -104,9 +109,30 @@ export function decodeIndex(data: Uint8Array): DecodedIndex {
       if (id >= numSeries) throw new CorruptionError(`postings reference ${id} out of range`);
       list[j] = id;
     }
+    return list;
+  };
+  const valuesOf = (name: string): Map<string, Uint32Array> => {
     let values = postings.get(name);
     if (!values) postings.set(name, (values = new Map()));
-    values.set(value, list);
+    return values;
+  };
+  if (v2) {
+    const numNames = r.uvarint();
+    for (let i = 0; i < numNames; i++) {
+      const values = valuesOf(sym(r.uvarint()));
+      const numValues = r.uvarint();
+      let valueSym = 0;
+      for (let j = 0; j < numValues; j++) {
+        valueSym += r.uvarint();
+        values.set(sym(valueSym), readList());
+      }
+    }
+  } else {
+    const numPostings = r.uvarint();
+    for (let i = 0; i < numPostings; i++) {
+      const values = valuesOf(sym(r.uvarint()));
+      values.set(sym(r.uvarint()), readList());
+    }
   }
   return { labels, chunkStart, chunkMeta: meta.slice(0, nChunks * 4), postings };
 }

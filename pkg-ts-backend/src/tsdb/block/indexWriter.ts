@@ -6,7 +6,7 @@ import { crc32 } from 'node:zlib';
 import type { Labels } from '../../model/labels';
 import { ByteWriter } from '../encoding';
 import { sortYielding, Yielder } from '../yielder';
-import { ChunkMeta, DecodedIndex, FORMAT_VERSION, INDEX_MAGIC } from './files';
+import { ChunkMeta, DecodedIndex, INDEX_MAGIC, INDEX_VERSION } from './files';
 
 const FLUSH_BYTES = 1 << 20;
 
@@ -61,22 +61,28 @@ export class IndexBuilder {
     const symbolId = new Map<string, number>();
     for (let i = 0; i < symbols.length; i++) {
       symbolId.set(symbols[i], i);
-      if ((i & 1023) === 0) await y.check();
+      if ((i & 1023) === 0 && y.due()) await y.pause();
     }
 
     const out = new IndexStream(fh);
     const w = out.w;
+    // Chunk times are stored against the earliest one, which keeps the first of each series short.
+    let baseTime = 0;
+    for (let c = 0; c < this.numChunks; c++)
+      if (c === 0 || this.chunkMeta[c * 4] < baseTime) baseTime = this.chunkMeta[c * 4];
     w.u32(INDEX_MAGIC);
-    w.byte(FORMAT_VERSION);
+    w.byte(INDEX_VERSION);
+    w.varint(baseTime);
     w.uvarint(symbols.length);
     for (const s of symbols) {
       w.string(s);
-      await out.maybeFlush(y);
+      if (out.due(y)) await out.step(y);
     }
 
     const numSeries = this.labels.length;
     w.uvarint(numSeries);
     const meta = this.chunkMeta;
+    let prevRef = 0;
     for (let id = 0; id < numSeries; id++) {
       const ls = this.labels[id];
       w.uvarint(ls.length);
@@ -86,34 +92,37 @@ export class IndexBuilder {
       }
       const end = this.chunkStart[id + 1];
       w.uvarint(end - this.chunkStart[id]);
-      let prev = 0;
+      let prev = baseTime;
       for (let c = this.chunkStart[id]; c < end; c++) {
         const o = c * 4;
         w.varint(meta[o] - prev);
         w.uvarint(meta[o + 1] - meta[o]);
-        w.uvarint(meta[o + 2]);
+        // Chunks are written in index order, so references grow by about one chunk each.
+        w.varint(meta[o + 2] - prevRef);
         w.uvarint(meta[o + 3]);
         prev = meta[o + 1];
+        prevRef = meta[o + 2];
       }
-      await out.maybeFlush(y);
+      if (out.due(y)) await out.step(y);
     }
 
     const decoded = new Map<string, Map<string, Uint32Array>>();
     const names = [...this.postings.keys()].sort(compareStrings);
-    let numPostings = 0;
-    for (const values of this.postings.values()) numPostings += values.size;
-    w.uvarint(numPostings);
+    w.uvarint(names.length);
     for (const name of names) {
       const byValue = this.postings.get(name)!;
       const values = [...byValue.keys()];
       await sortYielding(values, compareStrings, y);
       const decodedValues = new Map<string, Uint32Array>();
       decoded.set(name, decodedValues);
-      const nameSym = symbolId.get(name)!;
+      w.uvarint(symbolId.get(name)!);
+      w.uvarint(values.length);
+      let prevSym = 0;
       for (const value of values) {
         const ids = byValue.get(value)!;
-        w.uvarint(nameSym);
-        w.uvarint(symbolId.get(value)!);
+        const valueSym = symbolId.get(value)!;
+        w.uvarint(valueSym - prevSym);
+        prevSym = valueSym;
         w.uvarint(ids.length);
         let prev = 0;
         for (const id of ids) {
@@ -121,7 +130,7 @@ export class IndexBuilder {
           prev = id;
         }
         decodedValues.set(value, Uint32Array.from(ids));
-        await out.maybeFlush(y);
+        if (out.due(y)) await out.step(y);
       }
     }
     await out.finish();
@@ -141,9 +150,14 @@ class IndexStream {
 
   constructor(private readonly fh: FileHandle) {}
 
-  async maybeFlush(y: Yielder): Promise<void> {
+  /** True when the caller should await `step`: the buffer is full or the slice used up. */
+  due(y: Yielder): boolean {
+    return this.w.length >= FLUSH_BYTES || y.due();
+  }
+
+  async step(y: Yielder): Promise<void> {
     if (this.w.length >= FLUSH_BYTES) await this.flush();
-    else await y.check();
+    else await y.pause();
   }
 
   private async flush(): Promise<void> {

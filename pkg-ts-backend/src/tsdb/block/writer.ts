@@ -77,16 +77,25 @@ class ChunkSegmentWriter {
     }
   }
 
-  async write(c: EncodedChunk): Promise<ChunkMeta> {
-    const need = c.bytes.length + 14;
-    if (!this.file || this.offset + need > MAX_CHUNK_SEGMENT_SIZE) await this.openNext();
+  /** True when `prepare` must run before the next write of a chunk of `length` bytes. */
+  mustPrepare(length: number): boolean {
+    return !this.file || this.offset + length + 14 > MAX_CHUNK_SEGMENT_SIZE || this.buf.length >= FLUSH_BYTES;
+  }
+
+  /** Flushes a full buffer, and opens the next segment when the chunk would not fit. */
+  async prepare(length: number): Promise<void> {
+    if (!this.file || this.offset + length + 14 > MAX_CHUNK_SEGMENT_SIZE) await this.openNext();
+    else await this.flush();
+  }
+
+  /** Buffers a chunk (call `prepare` first when `mustPrepare` says so). */
+  write(c: EncodedChunk): ChunkMeta {
     const before = this.buf.length;
     this.buf.uvarint(c.bytes.length);
     const dataOffset = this.offset + (this.buf.length - before);
     this.buf.bytes(c.bytes);
     this.buf.u32(crc32(c.bytes));
     this.offset += this.buf.length - before;
-    if (this.buf.length >= FLUSH_BYTES) await this.flush();
     return { mint: c.mint, maxt: c.maxt, ref: this.segment * TWO_32 + dataOffset, length: c.bytes.length };
   }
 
@@ -136,12 +145,13 @@ export async function writeBlock(
       if (s.chunks.length === 0) continue;
       const metas: ChunkMeta[] = [];
       for (const c of s.chunks) {
-        metas.push(await chunks.write(c));
+        if (chunks.mustPrepare(c.bytes.length)) await chunks.prepare(c.bytes.length);
+        metas.push(chunks.write(c));
         numSamples += chunkSampleCount(c.bytes);
       }
       numChunks += metas.length;
       index.add(s.labels, metas);
-      await y.check();
+      if (y.due()) await y.pause();
     }
     await chunks.close();
     if (index.numSeries === 0) {
