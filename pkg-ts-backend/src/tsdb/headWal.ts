@@ -116,7 +116,7 @@ export async function dumpHead(
   y: Yielder
 ): Promise<void> {
   for (const s of head.allSeries()) {
-    await y.check();
+    if (y.due()) await y.pause();
     if (s.numChunks() === 0) {
       // Its series record is about to be dropped with the old segments: log it again when used.
       s.logged = false;
