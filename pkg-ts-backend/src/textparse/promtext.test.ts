@@ -119,6 +119,15 @@ describe('Prometheus text format', () => {
     expect(rows('a{b="日本"} 1\n')[0].labels.b).toBe('日本');
   });
 
+  test('a body given as bytes reads as its UTF-8 text, ASCII-only or not', () => {
+    for (const text of ['a{b="x"} 1\n', 'a{b="日本",c="é"} 1\n# HELP a ünïcode\n']) {
+      const fromBytes = parseExposition(Buffer.from(text, 'utf8'), TEXT);
+      const fromText = parseExposition(text, TEXT);
+      expect(fromBytes.labels).toEqual(fromText.labels);
+      expect(fromBytes.metadata).toEqual(fromText.metadata);
+    }
+  });
+
   test('an empty body has no samples', () => {
     expect(parse('').length).toBe(0);
     expect(parse('\n\n').length).toBe(0);
