@@ -18,12 +18,12 @@ describe('sortYielding', () => {
 });
 
 describe('Yielder', () => {
-  it('pauses only once its slice is used up', async () => {
+  it('is due once its slice is used up, and starts a new slice after a pause', async () => {
     const y = new Yielder(60_000);
-    await y.check();
-    expect(y.yields).toBe(0);
+    expect(y.due()).toBe(false);
     const eager = new Yielder(0);
-    await eager.check();
+    expect(eager.due()).toBe(true);
+    await eager.pause();
     expect(eager.yields).toBe(1);
   });
 
@@ -31,6 +31,6 @@ describe('Yielder', () => {
     const y = new Yielder(60_000);
     y.cancel();
     expect(y.due()).toBe(true);
-    await expect(y.check()).rejects.toBeInstanceOf(CancelledError);
+    await expect(y.pause()).rejects.toBeInstanceOf(CancelledError);
   });
 });

@@ -23,7 +23,7 @@ export class Yielder {
     this.cancelled = true;
   }
 
-  /** True when the slice is used up; callers then await `pause()`. Cheap enough to call per series. */
+  /** True when the slice is used up (or the work cancelled); callers then await `pause()`. Cheap per series. */
   due(): boolean {
     return this.cancelled || performance.now() - this.sliceStart >= this.sliceMs;
   }
@@ -35,11 +35,6 @@ export class Yielder {
     this.yields++;
     if (this.cancelled) throw new CancelledError();
     this.sliceStart = performance.now();
-  }
-
-  /** Pauses when the slice is used up. */
-  async check(): Promise<void> {
-    if (this.due()) await this.pause();
   }
 }
 
