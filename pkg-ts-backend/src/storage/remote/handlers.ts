@@ -1,4 +1,4 @@
-// The receiving side of remote storage: POST /api/v1/write (Remote-Write 1.0), POST /api/v1/read
+// The receiving side of remote storage: POST /api/v1/write (Remote-Write 1.0 and 2.0), POST /api/v1/read
 // (sampled responses) and POST /api/v1/otlp/v1/metrics (OTLP, see otlpHandler.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultOTLPConfig } from '../../config/load';
@@ -12,6 +12,20 @@ import { ExemplarError, ExemplarStorage } from '../exemplars';
 import { Appendable, Queryable, StorageError } from '../interface';
 import { BodyTooLargeError, snappyDecode, snappyEncode } from './codec';
 import { registerOtlpHandler } from './otlpHandler';
+import {
+  appendRw2Request,
+  decodeRw2Request,
+  HEADER_EXEMPLARS_WRITTEN,
+  HEADER_HISTOGRAMS_WRITTEN,
+  HEADER_SAMPLES_WRITTEN,
+  parseProtoMsg,
+  PROTO_MSG_V1,
+  PROTO_MSG_V2,
+  RemoteWriteProtoMsg,
+  Rw2Request,
+  Rw2WriteResult,
+  Rw2WriteStats,
+} from './rw2';
 import { decodeReadRequest, decodeWriteRequest, encodeReadResponse, PbTimeSeries } from './prompb';
 
 export interface RemoteHandlerOptions {
@@ -27,6 +41,8 @@ export interface RemoteHandlerOptions {
   readSampleLimit?: number;
   /** Where received exemplars go (exemplar storage enabled); without it they are dropped. */
   exemplars?: ExemplarStorage;
+  /** --web.remote-write-receiver.accepted-protobuf-messages (default: both 1.0 and 2.0). */
+  acceptedProtoMsgs?: RemoteWriteProtoMsg[];
   /** --web.enable-otlp-receiver: POST /api/v1/otlp/v1/metrics answers 404 without it. */
   enableOtlpReceiver?: boolean;
   /** The loaded config's `otlp` section, read per request so reloads apply (defaults when absent). */
@@ -49,6 +65,12 @@ export class HttpError extends Error {
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return readBoundedBody(req, limit, () => new HttpError(413, `request body exceeds the limit of ${limit} bytes`));
+}
+
+function setWrittenHeaders(res: ServerResponse, stats: Rw2WriteStats): void {
+  res.setHeader(HEADER_SAMPLES_WRITTEN, String(stats.samples));
+  res.setHeader(HEADER_HISTOGRAMS_WRITTEN, String(stats.histograms));
+  res.setHeader(HEADER_EXEMPLARS_WRITTEN, String(stats.exemplars));
 }
 
 function plain(res: ServerResponse, status: number, body: string): void {
@@ -128,9 +150,24 @@ export function registerRemoteHandlers(router: Router, opts: RemoteHandlerOption
     if (!opts.enableWriteReceiver) {
       return plain(res, 404, 'remote write receiver needs to be enabled with --web.enable-remote-write-receiver');
     }
+    let protoMsg: RemoteWriteProtoMsg;
+    try {
+      protoMsg = parseProtoMsg(req.headers['content-type']);
+    } catch (err) {
+      return plain(res, 415, (err as Error).message);
+    }
+    const accepted = opts.acceptedProtoMsgs ?? [PROTO_MSG_V1, PROTO_MSG_V2];
+    if (!accepted.includes(protoMsg)) {
+      return plain(res, 415, `${protoMsg} protobuf message is not accepted by this server; accepted [${accepted.join(' ')}]`);
+    }
+    const encoding = req.headers['content-encoding'];
+    if (encoding && encoding.toLowerCase() !== 'snappy') {
+      return plain(res, 415, `${encoding} encoding (compression) is not accepted by this server; only snappy is acceptable`);
+    }
     try {
       const body = await readBody(req, maxBody);
       const decoded = snappyDecode(body, maxDecoded);
+      if (protoMsg === PROTO_MSG_V2) return await writeV2(res, decoded);
       let wr;
       try {
         wr = decodeWriteRequest(decoded);
@@ -154,6 +191,30 @@ export function registerRemoteHandlers(router: Router, opts: RemoteHandlerOption
       plain(res, status, (err as Error).message);
     }
   });
+
+  /** Remote-Write 2.0: the written counts go in response headers whatever the outcome. */
+  async function writeV2(res: ServerResponse, decoded: Uint8Array): Promise<void> {
+    let req: Rw2Request;
+    try {
+      req = decodeRw2Request(decoded);
+    } catch (err) {
+      throw new HttpError(400, `decoding protobuf: ${(err as Error).message}`);
+    }
+    let result: Rw2WriteResult;
+    try {
+      result = await appendRw2Request(opts.appendable, req, opts.exemplars);
+    } catch (err) {
+      setWrittenHeaders(res, { samples: 0, histograms: 0, exemplars: 0 });
+      throw err;
+    }
+    setWrittenHeaders(res, result.stats);
+    if (result.badRequest.length) {
+      log.debug('remote write 2.0 partly rejected', { err: result.badRequest.join('; ') });
+      return plain(res, 400, result.badRequest.join('\n'));
+    }
+    res.writeHead(204);
+    res.end();
+  }
 
   router.post('/api/v1/read', async (req, res) => {
     try {
