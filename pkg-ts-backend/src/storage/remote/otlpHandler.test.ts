@@ -428,7 +428,7 @@ describe('OTLP receiver', () => {
                 {
                   name: 'json.count',
                   sum: {
-                    aggregationTemporality: 2,
+                    aggregationTemporality: 'AGGREGATION_TEMPORALITY_CUMULATIVE',
                     isMonotonic: true,
                     dataPoints: [
                       {

@@ -55,19 +55,24 @@ message Metric {
     Summary summary = 11;
   }
 }
+enum AggregationTemporality {
+  AGGREGATION_TEMPORALITY_UNSPECIFIED = 0;
+  AGGREGATION_TEMPORALITY_DELTA = 1;
+  AGGREGATION_TEMPORALITY_CUMULATIVE = 2;
+}
 message Gauge { repeated NumberDataPoint data_points = 1; }
 message Sum {
   repeated NumberDataPoint data_points = 1;
-  int32 aggregation_temporality = 2;
+  AggregationTemporality aggregation_temporality = 2;
   bool is_monotonic = 3;
 }
 message Histogram {
   repeated HistogramDataPoint data_points = 1;
-  int32 aggregation_temporality = 2;
+  AggregationTemporality aggregation_temporality = 2;
 }
 message ExponentialHistogram {
   repeated ExponentialHistogramDataPoint data_points = 1;
-  int32 aggregation_temporality = 2;
+  AggregationTemporality aggregation_temporality = 2;
 }
 message Summary { repeated SummaryDataPoint data_points = 1; }
 message NumberDataPoint {
