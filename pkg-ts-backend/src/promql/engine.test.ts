@@ -126,9 +126,11 @@ describe('Engine', () => {
       () => 1
     );
     const engine = new Engine();
-    expect((await rejection(engine.instantQuery(st, 'abs({x="1"})', 60_000))).message).toBe(
-      'vector cannot contain metrics with the same labelset'
-    );
+    for (const q of ['abs({x="1"})', '{x="1"} + 1', 'rate({x="1"}[5m])', '2 * {x="1"}'])
+      expect((await rejection(engine.instantQuery(st, q, 60_000))).message).toBe(
+        'vector cannot contain metrics with the same labelset'
+      );
+    await expect(engine.instantQuery(st, '{x="1", __name__="a"} + 1', 60_000)).resolves.toBeDefined();
     const err = await rejection(engine.instantQuery(st, '{x="1"} + on(x) {x="1"}', 60_000));
     expect(err.errorType).toBe('execution');
     expect(err.message).toMatch(

@@ -6,6 +6,7 @@ import { QueryError } from '../value';
 import { putStep, SeriesCollector } from './collect';
 import { Evaluator, mergeAfterRelabel } from './evaluator';
 import { withFillSeries } from './fill';
+import { sharesOneName } from './names';
 import type { Steps } from './steps';
 import { EvalValue, newStepSeries, StepSeries, VectorValue } from './types';
 
@@ -103,7 +104,7 @@ async function vectorScalar(
   const dropName = !cmp || e.returnBool;
   const out: StepSeries[] = [];
   for (const s of vec.series) {
-    await ev.tick();
+    if (ev.guard.due()) await ev.guard.yield();
     const { vals, has } = newStepSeries(s.metric, false, steps.n);
     let any = false;
     for (let i = 0; i < steps.n; i++) {
@@ -125,7 +126,7 @@ async function vectorScalar(
     const named = dropName ? ev.dropName(s.metric) : { metric: s.metric, dropName: s.dropName };
     out.push({ metric: named.metric, dropName: named.dropName || s.dropName, vals, has });
   }
-  return { kind: 'vector', series: dropName ? mergeAfterRelabel(out, steps.n) : out };
+  return { kind: 'vector', series: dropName && !sharesOneName(vec.series) ? mergeAfterRelabel(out, steps.n) : out };
 }
 
 /** The matching signature of a series: its `on` labels, or all but the `ignoring` ones and the name. */
@@ -234,9 +235,15 @@ async function vectorVector(
   const swapped = m.card === 'one-to-many';
   const many = swapped ? rhs.series : lhs.series;
   const one = swapped ? lhs.series : rhs.series;
-  const manySigs = many.map((s) => signature(s.metric, m));
-  const oneBySig = bySignature(one.map((s) => signature(s.metric, m)));
-  const manyBySig = bySignature(manySigs);
+  // One table for both sides: each signature is hashed once and looked up once.
+  const bySig = new Map<string, { one: number[]; many: number[] }>();
+  for (let j = 0; j < one.length; j++) {
+    const sig = signature(one[j].metric, m);
+    const entry = bySig.get(sig);
+    if (entry) entry.one.push(j);
+    else bySig.set(sig, { one: [j], many: [] });
+  }
+  for (let j = 0; j < many.length; j++) bySig.get(signature(many[j].metric, m))?.many.push(j);
   const include = new Set(m.include);
   const cache: (ResultMetric | undefined)[] = new Array<ResultMetric | undefined>(many.length);
   const c = new SeriesCollector(steps.n);
@@ -275,9 +282,9 @@ async function vectorVector(
   const insertedKeys = new Set<string>();
   const op = e.op;
   const returnBool = e.returnBool;
-  for (const [sig, oneIdx] of oneBySig) {
-    await ev.tick();
-    const manyIdx = manyBySig.get(sig);
+  for (const { one: oneIdx, many: manyMatched } of bySig.values()) {
+    if (ev.guard.due()) await ev.guard.yield();
+    const manyIdx = manyMatched.length > 0 ? manyMatched : undefined;
     if (oneIdx.length === 1 && manyIdx?.length === 1) {
       // The common one-to-one pairing: no ambiguity is possible, so no bookkeeping per step.
       const oi = oneIdx[0];

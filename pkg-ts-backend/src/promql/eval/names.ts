@@ -12,15 +12,27 @@ export function withoutName(metric: Labels): Labels {
   return out;
 }
 
+/** Whether two label sets carry the same name-like labels (those withoutName drops). */
+export function sameNameLike(a: Labels, b: Labels): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < a.length && !isNameLike(a[i].name)) i++;
+    while (j < b.length && !isNameLike(b[j].name)) j++;
+    if (i === a.length || j === b.length) return i === a.length && j === b.length;
+    if (a[i].name !== b[j].name || a[i].value !== b[j].value) return false;
+    i++;
+    j++;
+  }
+}
+
 /**
- * The values of the labels withoutName drops, as one string: series with distinct label
- * sets that agree on it stay distinct without those labels.
+ * Whether all the series carry the same name-like labels: then series with distinct label
+ * sets stay distinct after withoutName, and no merge after the drop is needed.
  */
-export function nameLikeKey(metric: Labels): string {
-  let key = '';
-  for (let i = 0; i < metric.length; i++)
-    if (isNameLike(metric[i].name)) key += metric[i].name + '\xff' + metric[i].value + '\xff';
-  return key;
+export function sharesOneName(series: readonly { metric: Labels }[]): boolean {
+  for (let i = 1; i < series.length; i++) if (!sameNameLike(series[0].metric, series[i].metric)) return false;
+  return true;
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

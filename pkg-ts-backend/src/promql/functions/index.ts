@@ -3,7 +3,7 @@ import { compareLabels, getLabel, Label, Labels, labelsKey, METRIC_NAME, withLab
 import { compileAnchored, Regex } from '../../model/regex';
 import { badBucketLabel, forcedMonotonicity, invalidQuantile, possibleNonCounter } from '../annotations';
 import { SeriesCollector } from '../eval/collect';
-import { isValidLabelName, nameLikeKey } from '../eval/names';
+import { isValidLabelName, sameNameLike } from '../eval/names';
 import { Evaluator, mergeAfterRelabel } from '../eval/evaluator';
 import { isAscending, lowerBound, Steps } from '../eval/steps';
 import { EvalValue, MatrixValue, newStepSeries, RawSeries, StepSeries, VectorValue } from '../eval/types';
@@ -302,7 +302,7 @@ async function rangeFunction(
   // A selector's series have distinct label sets; when they also share their name, dropping
   // it cannot make two of them collide, and the merge check can be skipped.
   let fromSelector = false;
-  let sharedName: string | null = null;
+  let firstMetric: Labels | null = null;
   let namesDiffer = false;
   const nonCounterNames = new Set<string>();
   const w: Window = {
@@ -397,11 +397,8 @@ async function rangeFunction(
       const metricName = getLabel(ser.metric, METRIC_NAME);
       if (!COUNTER_SUFFIXES.some((suf) => metricName.endsWith(suf))) nonCounterNames.add(metricName);
     }
-    if (!namesDiffer) {
-      const key = nameLikeKey(ser.metric);
-      if (sharedName === null) sharedName = key;
-      else if (key !== sharedName) namesDiffer = true;
-    }
+    if (firstMetric === null) firstMetric = ser.metric;
+    else if (!namesDiffer && !sameNameLike(firstMetric, ser.metric)) namesDiffer = true;
     const named = keepName ? { metric: ser.metric, dropName: false } : ev.dropName(ser.metric);
     if (!sink) {
       out.push({ metric: named.metric, dropName: named.dropName || ser.dropName, vals, has });
