@@ -20,8 +20,9 @@ const FREE_HEADER = 12;
 
 const EMPTY = new Uint8Array(0);
 
+/** Bytes of a slab of this order (orders stay far below the 2^25 where the shift would overflow). */
 export function slabBytes(order: number): number {
-  return MIN_BYTES * 2 ** order;
+  return MIN_BYTES << order;
 }
 
 /** The smallest order whose slabs hold `bytes`. */

@@ -156,25 +156,23 @@ export class SamplesDecoder {
     let ref = 0;
     let t = 0;
     for (let i = 0; i < n; i++) {
-      // Zig-zag varints, inline: one- and two-byte reference deltas are the rule.
-      let z = 0;
-      let scale = 1;
-      let b: number;
-      do {
-        if (p >= end || scale > 2 ** 63) throw new CorruptionError(`bad varint at offset ${p}`);
-        b = buf[p++];
-        z += (b & 127) * scale;
-        scale *= 128;
-      } while (b >= 128);
+      // Zig-zag varints: one byte is the rule for reference deltas, so that case is inline;
+      // longer ones (and the end of the data) go through the reader.
+      let z = p < end ? buf[p] : 128;
+      if (z < 128) p++;
+      else {
+        r.pos = p;
+        z = r.uvarint();
+        p = r.pos;
+      }
       ref += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      z = 0;
-      scale = 1;
-      do {
-        if (p >= end || scale > 2 ** 63) throw new CorruptionError(`bad varint at offset ${p}`);
-        b = buf[p++];
-        z += (b & 127) * scale;
-        scale *= 128;
-      } while (b >= 128);
+      z = p < end ? buf[p] : 128;
+      if (z < 128) p++;
+      else {
+        r.pos = p;
+        z = r.uvarint();
+        p = r.pos;
+      }
       t += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
       if (p + 8 > end) throw new CorruptionError(`unexpected end of data at offset ${p}`);
       refs[i] = ref;
