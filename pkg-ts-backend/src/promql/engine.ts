@@ -209,14 +209,16 @@ export function queryTimeRange(
   let maxt = -Infinity;
   const at = (ts: number | null, so: 'start' | 'end' | null, fallback: number): number =>
     ts !== null ? ts : so === 'start' ? start : so === 'end' ? end : fallback;
-  const walk = (e: Expr, s: number, t: number): void => {
+  // `minBack`: inside info()'s first argument every selector's time also serves to look up
+  // info series, which needs a full lookback before it.
+  const walk = (e: Expr, s: number, t: number, minBack = 0): void => {
     switch (e.type) {
       case 'VectorSelector':
       case 'MatrixSelector': {
         const vs = e.type === 'VectorSelector' ? e : e.vectorSelector;
         // Anchored and smoothed selectors also read a lookback before (and smoothed after) their window.
         const extended = vs.anchored || vs.smoothed ? lookback : 0;
-        const back = (e.type === 'VectorSelector' ? lookback : e.range) + extended;
+        const back = Math.max(e.type === 'VectorSelector' ? lookback : e.range, minBack) + extended;
         mint = Math.min(mint, at(vs.timestamp, vs.startOrEnd, s) - vs.offset - back);
         maxt = Math.max(maxt, at(vs.timestamp, vs.startOrEnd, t) - vs.offset + (vs.smoothed ? lookback : 0));
         return;
@@ -226,24 +228,25 @@ export function queryTimeRange(
         walk(
           e.expr,
           at(e.timestamp, e.startOrEnd, s) - e.offset - e.range - step,
-          at(e.timestamp, e.startOrEnd, t) - e.offset
+          at(e.timestamp, e.startOrEnd, t) - e.offset,
+          minBack
         );
         return;
       }
       case 'ParenExpr':
       case 'UnaryExpr':
-        walk(e.expr, s, t);
+        walk(e.expr, s, t, minBack);
         return;
       case 'BinaryExpr':
-        walk(e.lhs, s, t);
-        walk(e.rhs, s, t);
+        walk(e.lhs, s, t, minBack);
+        walk(e.rhs, s, t, minBack);
         return;
       case 'AggregateExpr':
-        if (e.param) walk(e.param, s, t);
-        walk(e.expr, s, t);
+        if (e.param) walk(e.param, s, t, minBack);
+        walk(e.expr, s, t, minBack);
         return;
       case 'Call':
-        for (const a of e.args) walk(a, s, t);
+        e.args.forEach((a, i) => walk(a, s, t, e.func.name === 'info' && i === 0 ? lookback : minBack));
         return;
       default:
         return;

@@ -9,8 +9,7 @@ import { Annotations } from '../annotations';
 import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from '../parser/ast';
 import { evalAggregation } from './aggregate';
 import { evalBinary } from './binary';
-import { selectSmoothedVector } from './extendedRange';
-import { QueryError } from '../value';
+import { selectExtendedMatrix, selectSmoothedVector } from './extendedRange';
 import { evalCall } from '../functions';
 import { putStep } from './collect';
 import { QueryGuard } from './guard';
@@ -116,11 +115,7 @@ export class Evaluator {
       case 'VectorSelector':
         return e.smoothed ? selectSmoothedVector(this, e, steps) : this.selectVector(e, steps, false);
       case 'MatrixSelector':
-        if (e.vectorSelector.anchored || e.vectorSelector.smoothed)
-          throw new QueryError(
-            'execution',
-            'anchored and smoothed range selectors are only supported as function arguments'
-          );
+        if (e.vectorSelector.anchored || e.vectorSelector.smoothed) return selectExtendedMatrix(this, e, steps);
         return this.selectMatrix(e, steps);
       case 'SubqueryExpr':
         return this.evalSubquery(e, steps);

@@ -3,7 +3,7 @@ import { MemoryStorage } from '../../storage/memory';
 import { Engine, queryTimeRange } from '../engine';
 import { formatExpr, parseExpr, prettifyExpr } from '../parser';
 import { stripPositions } from '../parser/testUtil';
-import { anchoredValues, extendedRate, interpolate } from './extendedRange';
+import { extendedPoints, extendedRate, interpolate } from './extendedRange';
 
 const opts = { enableExtendedRangeSelectors: true };
 
@@ -62,19 +62,21 @@ describe('anchored and smoothed: arithmetic', () => {
     // Anchor 10 (t=0) to 15 (t=30s) with a reset after 20: 15 - 10 + 20.
     expect(extendedRate(w, false, true)).toBe(25);
     expect(extendedRate(w, false, false)).toBe(5);
-    expect(anchoredValues(w)).toEqual([10, 20, 5, 15]);
+    expect(extendedPoints(w, false)).toEqual({ ts: [5_000, 10_000, 20_000, 30_000], vs: [10, 20, 5, 15] });
   });
 
   test('smoothed increase interpolates both ends', () => {
     const w = { ts, vs, lo: 0, hi: 4, rangeStart: 5_000, rangeEnd: 25_000 };
     // Left 15 (between 10 and 20), right 10 (between 5 and 15), one reset from 20.
     expect(extendedRate(w, true, true)).toBe(15);
+    // As points, interpolated without counter semantics: 12.5 between 20 and 5.
+    expect(extendedPoints(w, true)).toEqual({ ts: [5_000, 10_000, 20_000, 25_000], vs: [15, 20, 5, 10] });
   });
 
   test('a window with data only before or only after it has no value', () => {
     expect(extendedRate({ ts, vs, lo: 0, hi: 4, rangeStart: 40_000, rangeEnd: 50_000 }, false, true)).toBeNull();
     expect(extendedRate({ ts, vs, lo: 1, hi: 4, rangeStart: -10_000, rangeEnd: 5_000 }, true, true)).toBeNull();
-    expect(anchoredValues({ ts, vs, lo: 0, hi: 0, rangeStart: 0, rangeEnd: 1 })).toBeNull();
+    expect(extendedPoints({ ts, vs, lo: 0, hi: 0, rangeStart: 0, rangeEnd: 1 }, false)).toBeNull();
   });
 });
 
@@ -115,10 +117,25 @@ describe('anchored and smoothed: evaluation', () => {
     );
   });
 
-  test('a bare anchored range selector is not evaluated', async () => {
-    await expect(engine.instantQuery(await storage(), 'm[1m] anchored', 0)).rejects.toThrow(
-      'anchored and smoothed range selectors are only supported as function arguments'
-    );
+  test('a bare anchored or smoothed range selector returns the points with its ends', async () => {
+    const st = await storage();
+    const points = async (q: string, t: number): Promise<unknown> => {
+      const r = await engine.instantQuery(st, q, t);
+      if (r.value.type !== 'matrix') throw new Error(r.value.type);
+      return r.value.series.map((s) => [Array.from(s.ts), Array.from(s.vs)]);
+    };
+    expect(await points('m[1m] anchored', 60_000)).toEqual([
+      [
+        [0, 60_000],
+        [0, 6],
+      ],
+    ]);
+    expect(await points('m[30s] smoothed', 45_000)).toEqual([
+      [
+        [15_000, 45_000],
+        [1.5, 4.5],
+      ],
+    ]);
   });
 
   test('the modifiers need the feature flag', async () => {

@@ -15,7 +15,7 @@ import { QueryError } from '../value';
 import type { Evaluator } from './evaluator';
 import { mergeAfterRelabel } from './evaluator';
 import type { Steps } from './steps';
-import { newStepSeries, RawSeries, StepSeries, VectorValue } from './types';
+import { MatrixValue, newStepSeries, RawSeries, StepSeries, VectorValue } from './types';
 
 const ANCHORED_FUNCTIONS = ['changes', 'delta', 'increase', 'rate', 'resets'];
 const SMOOTHED_FUNCTIONS = ['delta', 'increase', 'rate'];
@@ -90,19 +90,35 @@ export function extendedRate(w: ExtendedWindow, smoothed: boolean, isCounter: bo
   return result;
 }
 
-/** The anchored window's values: the anchor (or first sample), the samples inside, the last sample. */
-export function anchoredValues(w: ExtendedWindow): number[] | null {
+/**
+ * The points an anchored or smoothed window holds: one at its start (the anchor, the first
+ * sample, or for smoothed the value interpolated there), the samples strictly inside, and one at
+ * its end (the last sample, or the value interpolated there). Interpolation here is not counter-aware.
+ */
+export function extendedPoints(w: ExtendedWindow, smoothed: boolean): { ts: number[]; vs: number[] } | null {
   const { ts, vs, rangeStart, rangeEnd } = w;
   if (w.hi <= w.lo) return null;
   let last = w.hi - 1;
   let first = Math.max(w.lo, search(ts, w.lo, last, (t) => t > rangeStart) - 1);
+  if (smoothed) last = search(ts, w.lo, last, (t) => t >= rangeEnd);
   if (ts[last] <= rangeStart) return null;
-  const out = [vs[first]];
+  const left =
+    smoothed && ts[first] < rangeStart
+      ? interpolate(ts[first], vs[first], ts[first + 1], vs[first + 1], rangeStart, false)
+      : vs[first];
+  const right =
+    smoothed && last > w.lo && ts[last] > rangeEnd
+      ? interpolate(ts[last - 1], vs[last - 1], ts[last], vs[last], rangeEnd, false)
+      : vs[last];
   if (ts[first] <= rangeStart) first++;
-  const right = vs[last];
   if (ts[last] >= rangeEnd) last--;
-  for (let i = first; i <= last; i++) out.push(vs[i]);
-  out.push(right);
+  const out = { ts: [rangeStart], vs: [left] };
+  for (let i = first; i <= last; i++) {
+    out.ts.push(ts[i]);
+    out.vs.push(vs[i]);
+  }
+  out.ts.push(rangeEnd);
+  out.vs.push(right);
   return out;
 }
 
@@ -165,8 +181,8 @@ export async function evalExtendedRangeCall(ev: Evaluator, call: Call, steps: St
       const w: ExtendedWindow = { ts: s.ts, vs: s.vs, lo, hi, rangeStart, rangeEnd };
       let v: number | null;
       if (name === 'changes' || name === 'resets') {
-        const values = anchoredValues(w);
-        v = values === null ? null : countChanges(values, name === 'resets');
+        const points = extendedPoints(w, false);
+        v = points === null ? null : countChanges(points.vs, name === 'resets');
       } else {
         v = extendedRate(w, smoothed, name !== 'delta');
         if (v !== null && name === 'rate') v /= ms.range / 1000;
@@ -184,6 +200,32 @@ export async function evalExtendedRangeCall(ev: Evaluator, call: Call, steps: St
   }
   for (const nm of nonCounterNames) ev.annotations.info(possibleNonCounter(nm), ms.pos);
   return { kind: 'vector', series: mergeAfterRelabel(out, steps.n) };
+}
+
+/**
+ * A bare `x[5m] anchored` or `x[5m] smoothed` (an instant query's result): each series' points
+ * as the functions see them, the start and end points included. Only instant queries can
+ * return a range vector, so the window is the first step's.
+ */
+export async function selectExtendedMatrix(ev: Evaluator, ms: MatrixSelector, steps: Steps): Promise<MatrixValue> {
+  const smoothed = ms.vectorSelector.smoothed === true;
+  const lookback = ev.settings.lookbackDelta;
+  const ends = ev.windowEnds(ms.vectorSelector, steps);
+  const out: RawSeries[] = [];
+  if (steps.n > 0) {
+    const rangeEnd = ends[0];
+    const rangeStart = rangeEnd - ms.range;
+    for (const s of await readWidened(ev, ms, lookback, smoothed ? lookback : 0, steps)) {
+      const lo = search(s.ts, 0, s.length, (t) => t > rangeStart - lookback);
+      const hi = search(s.ts, lo, s.length, (t) => t > rangeEnd + (smoothed ? lookback : 0));
+      const points = extendedPoints({ ts: s.ts, vs: s.vs, lo, hi, rangeStart, rangeEnd }, smoothed);
+      if (points === null) continue;
+      const ts = Float64Array.from(points.ts);
+      out.push({ metric: s.metric, dropName: false, ts, vs: Float64Array.from(points.vs), length: ts.length });
+    }
+  }
+  // The start point sits exactly on the window's (open) start: widen the window by 1 ms to keep it.
+  return { kind: 'matrix', series: out, range: ms.range + 1, ends };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { labelsFromRecord } from '../../model/labels';
 import { Matcher } from '../../model/matcher';
 import { MemoryStorage } from '../../storage/memory';
+import { Head } from '../../tsdb/head';
 import { Engine } from '../engine';
 import type { Sample } from '../value';
 import { effectiveInfoNameMatchers } from './info';
@@ -72,6 +73,22 @@ describe('info()', () => {
     // The info sample at 0 is out of the 5m lookback at 6m.
     expect(await instant(st, 'info(m)', 360_000)).toEqual([{ __name__: 'm', job: 'j' }]);
     expect(await instant(st, 'info(m offset 2m)', 360_000)).toEqual([{ __name__: 'm', job: 'j', v: 'old' }]);
+  });
+
+  test('info series are looked up a full lookback back even behind a short range selector', async () => {
+    // The TSDB querier only returns samples inside the query's time range: it must cover them.
+    const head = new Head();
+    const app = head.appender();
+    for (let i = 0; i <= 4; i++) app.append(0, labelsFromRecord({ __name__: 'x_total', job: 'j' }), i * 60_000, i);
+    app.append(0, labelsFromRecord({ __name__: 'target_info', job: 'j', v: '1' }), 0, 1);
+    await app.commit();
+    const r = await engine.instantQuery(head, 'info(rate(x_total[2m]))', 240_000);
+    expect(r.value.type === 'vector' && r.value.samples.map((s) => s.metric)).toEqual([
+      [
+        { name: 'job', value: 'j' },
+        { name: 'v', value: '1' },
+      ],
+    ]);
   });
 
   test('is rejected without the experimental functions', async () => {

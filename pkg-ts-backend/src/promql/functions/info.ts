@@ -5,7 +5,7 @@
 // sample per info metric and identity wins.
 import { getLabel, hasLabel, Label, Labels, labelsFromPairs, formatLabels, METRIC_NAME } from '../../model/labels';
 import { Matcher } from '../../model/matcher';
-import { SeriesCollector } from '../eval/collect';
+import { putStep, SeriesCollector } from '../eval/collect';
 import type { Evaluator } from '../eval/evaluator';
 import type { Steps } from '../eval/steps';
 import type { StepSeries, VectorValue } from '../eval/types';
@@ -80,29 +80,48 @@ function identity(infoName: string, ls: Labels): string | null {
   return JSON.stringify([infoName, ...values]);
 }
 
-/** Per step: identity -> index of the newest info series sample at that step. */
-function newestInfoPerStep(info: readonly StepSeries[], steps: number): Array<Map<string, number>> {
-  const ids = info.map((s) => identity(getLabel(s.metric, METRIC_NAME), s.metric));
-  const out: Array<Map<string, number>> = [];
-  for (let i = 0; i < steps; i++) {
-    const best = new Map<string, number>();
-    info.forEach((s, k) => {
-      const id = ids[k];
-      if (!s.has[i] || id === null) return;
-      const prev = best.get(id);
-      if (prev === undefined || info[prev].vals[i] < s.vals[i]) {
-        best.set(id, k);
-      } else if (info[prev].vals[i] === s.vals[i]) {
+/** The info series of one identity; `newestAt` picks the one with the newest sample at a step. */
+class InfoGroup {
+  readonly members: number[] = [];
+
+  constructor(private readonly info: readonly StepSeries[]) {}
+
+  /** Index of the newest member present at step `i`, or -1; two at the same time are an error. */
+  newestAt(i: number): number {
+    let best = -1;
+    for (const k of this.members) {
+      const s = this.info[k];
+      if (!s.has[i]) continue;
+      if (best < 0 || this.info[best].vals[i] < s.vals[i]) {
+        best = k;
+      } else if (this.info[best].vals[i] === s.vals[i]) {
         const t = Math.round(s.vals[i] * 1000);
         throw new QueryError(
           'execution',
-          `found duplicate series for info metric: existing ${formatLabels(info[prev].metric)} @ ${t}, new ${formatLabels(s.metric)} @ ${t}`
+          `found duplicate series for info metric: existing ${formatLabels(this.info[best].metric)} @ ${t}, new ${formatLabels(s.metric)} @ ${t}`
         );
       }
-    });
-    out.push(best);
+    }
+    return best;
   }
-  return out;
+}
+
+function sameChoice(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function groupByIdentity(info: readonly StepSeries[]): Map<string, InfoGroup> {
+  const groups = new Map<string, InfoGroup>();
+  info.forEach((s, k) => {
+    const id = identity(getLabel(s.metric, METRIC_NAME), s.metric);
+    if (id === null) return;
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = new InfoGroup(info)));
+    g.members.push(k);
+  });
+  return groups;
 }
 
 export async function evalInfo(ev: Evaluator, call: Call, steps: Steps): Promise<VectorValue> {
@@ -131,36 +150,65 @@ export async function evalInfo(ev: Evaluator, call: Call, steps: Steps): Promise
     // Values are the samples' timestamps, which decide the newest info series.
     info = (await ev.selectVector(infoSelector, infoSteps(ev, call.args[0], steps), true)).series;
   }
-  const newest = newestInfoPerStep(info, steps.n);
+  const groups = groupByIdentity(info);
   const infoNames = [...new Set(info.map((s) => getLabel(s.metric, METRIC_NAME)))];
+
+  /** The data labels the chosen info series add to `base`, with Prometheus's conflict check. */
+  const dataLabels = (base: Labels, chosen: readonly number[]): Label[] => {
+    const added = new Map<string, string>();
+    for (const k of chosen) {
+      for (const l of info[k].metric) {
+        if (l.name === METRIC_NAME) continue;
+        if (dataLabelNames.size > 0 && !dataLabelNames.has(l.name)) continue;
+        const prev = added.get(l.name);
+        if (prev !== undefined && prev !== l.value) throw new QueryError('execution', `conflicting label: ${l.name}`);
+        if (!hasLabel(base, l.name)) added.set(l.name, l.value);
+      }
+    }
+    return [...added].map(([name, value]) => ({ name, value }));
+  };
 
   const out = new SeriesCollector(steps.n);
   base.series.forEach((s, k) => {
-    const ids = infoNames.map((n) => identity(n, s.metric));
+    if (isInfoSeries[k]) {
+      out.addAll(s.metric, s.dropName, s);
+      return;
+    }
+    const own: InfoGroup[] = [];
+    for (const n of infoNames) {
+      const id = identity(n, s.metric);
+      const g = id === null ? undefined : groups.get(id);
+      if (g) own.push(g);
+    }
+    // The enriched label set only changes when the chosen info series do.
+    const byChoice = new Map<string, StepSeries>();
+    let chosen: number[] = [];
+    // Consecutive steps mostly pick the same info series: reuse the last target then.
+    let lastChosen: number[] | null = null;
+    let lastTarget: StepSeries | null = null;
     for (let i = 0; i < steps.n; i++) {
       if (!s.has[i]) continue;
-      if (isInfoSeries[k]) {
-        out.set(s.metric, s.dropName, i, s.vals[i]);
-        continue;
+      chosen = [];
+      for (const g of own) {
+        const found = g.newestAt(i);
+        if (found >= 0) chosen.push(found);
       }
-      const added = new Map<string, string>();
-      let matched = false;
-      ids.forEach((id) => {
-        const found = id === null ? undefined : newest[i].get(id);
-        if (found === undefined) return;
-        matched = true;
-        for (const l of info[found].metric) {
-          if (l.name === METRIC_NAME) continue;
-          if (dataLabelNames.size > 0 && !dataLabelNames.has(l.name)) continue;
-          const prev = added.get(l.name);
-          if (prev !== undefined && prev !== l.value) throw new QueryError('execution', `conflicting label: ${l.name}`);
-          if (!hasLabel(s.metric, l.name)) added.set(l.name, l.value);
+      if (chosen.length === 0 && dropUnmatched) continue;
+      let target: StepSeries | undefined;
+      if (lastTarget !== null && lastChosen !== null && sameChoice(lastChosen, chosen)) {
+        target = lastTarget;
+      } else {
+        const key = chosen.join(',');
+        target = byChoice.get(key);
+        if (target === undefined) {
+          const extra = dataLabels(s.metric, chosen);
+          target = out.get(extra.length === 0 ? s.metric : labelsFromPairs([...s.metric, ...extra]), s.dropName);
+          byChoice.set(key, target);
         }
-      });
-      if (!matched && dropUnmatched) continue;
-      const extra: Label[] = [...added].map(([name, value]) => ({ name, value }));
-      const metric = extra.length === 0 ? s.metric : labelsFromPairs([...s.metric, ...extra]);
-      out.set(metric, s.dropName, i, s.vals[i]);
+        lastChosen = chosen;
+        lastTarget = target;
+      }
+      putStep(target, i, s.vals[i]);
     }
   });
   return { kind: 'vector', series: out.out };

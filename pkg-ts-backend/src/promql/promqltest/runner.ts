@@ -46,7 +46,6 @@ const AT_MODIFIER_UNSAFE = new Set([
 export const SKIP_HISTOGRAM_SERIES = 'reads native histogram series';
 export const SKIP_START_TIMESTAMPS = 'needs start timestamps in storage';
 export const SKIP_LANGUAGE_FEATURE = 'needs an experimental language feature';
-export const SKIP_FEATURE_DISABLED = 'needs a feature not enabled (--enable-feature)';
 
 interface RunState {
   storage: Storage;
@@ -211,11 +210,6 @@ async function runEval(engine: Engine, state: RunState, cmd: EvalCommand): Promi
     // Upstream parses every expression with all experimental language features on (duration
     // expressions, anchored/smoothed ranges, fill modifiers); one flint does not parse needs one.
     return { line: cmd.line, status: 'skipped', message: `${SKIP_LANGUAGE_FEATURE}: ${(err as Error).message}` };
-  }
-  try {
-    engine.parse(cmd.expr);
-  } catch (err) {
-    return { line: cmd.line, status: 'skipped', message: `${SKIP_FEATURE_DISABLED}: ${(err as Error).message}` };
   }
   if (state.startTimestamps) return { line: cmd.line, status: 'skipped', message: SKIP_START_TIMESTAMPS };
   if (readsHistograms(parsed, state.histogramSeries))
