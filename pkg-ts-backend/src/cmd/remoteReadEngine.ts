@@ -4,7 +4,7 @@
 import type { EngineQueryOptions, QueryEngine } from '../api/types';
 import { Engine, queryTimeRange } from '../promql/engine';
 import type { Expr } from '../promql/parser/ast';
-import { parseExpr, vectorSelectors } from '../promql/parser';
+import { vectorSelectors } from '../promql/parser';
 import type { QueryResult } from '../promql/value';
 import type { Queryable } from '../storage/interface';
 import { MemoryStorage } from '../storage/memory';
@@ -24,7 +24,7 @@ export class RemoteReadEngine implements QueryEngine {
     if (clients.length === 0) return { q, warnings: [] };
     let expr: Expr;
     try {
-      expr = parseExpr(query, { enableExperimentalFunctions: this.engine.opts.enableExperimentalFunctions });
+      expr = this.engine.parse(query);
     } catch {
       return { q, warnings: [] };
     }

@@ -4,7 +4,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { registerApi } from '../api/register';
-import { promqlParser } from '../api/promqlParser';
+import { createPromqlParser } from '../api/promqlParser';
 import { embeddedConfigYaml, selfScrapeTarget } from '../config/embedded';
 import { expandFileGlob } from '../config/fileGlob';
 import { ConfigError, loadConfigFile, parseConfig } from '../config/load';
@@ -156,6 +156,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     resendDelayMs: opts.resendDelayMs,
     defaultEvaluationIntervalMs: initial.global.evaluationIntervalMs,
     defaultQueryOffsetMs: initial.global.ruleQueryOffsetMs,
+    parseOptions: languageFeatures(opts.features),
   });
 
   const appliers = [
@@ -207,7 +208,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
   const localMinTime = () => Math.min(tsdb.status(1).headStats.minTime, ...tsdb.blocks().map((b) => b.minTime));
   registerApi(web.router, {
     engine: new RemoteReadEngine(engine, () => readClients, localMinTime),
-    parser: promqlParser,
+    parser: createPromqlParser(languageFeatures(opts.features)),
     queryable: tsdb,
     tsdb: tsdbAdmin(tsdb),
     scrape,

@@ -89,3 +89,12 @@ describe('parseRuleFile', () => {
     ]);
   });
 });
+
+describe('parseRuleFile with language features', () => {
+  const text = 'groups:\n  - name: g\n    rules:\n      - record: x:info\n        expr: info(up)\n';
+  it('rejects an experimental function unless the server enabled it', () => {
+    expect(() => parseRuleFile(text, 'r.yml')).toThrow(/info.*not enabled|experimental/);
+    const groups = parseRuleFile(text, 'r.yml', { enableExperimentalFunctions: true });
+    expect(groups[0].rules).toHaveLength(1);
+  });
+});

@@ -6,7 +6,7 @@ import type { Node } from 'yaml';
 import { YamlInputError, YamlReader } from '../config/yamlReader';
 import { isValidLegacyLabelName, isValidLegacyMetricName, Label, Labels, labelsFromPairs } from '../model/labels';
 import type { Expr } from '../promql/parser/ast';
-import { parseExpr } from '../promql/parser';
+import { parseExpr, ParseOptions } from '../promql/parser';
 import { checkAlertTemplate } from './template';
 
 export interface RuleSpec {
@@ -93,7 +93,7 @@ function toLabels(pairs: [string, string][]): Labels {
 }
 
 /** Parses and validates a rule file; throws RuleFileError listing every problem. */
-export function parseRuleFile(text: string, filename: string): RuleGroupSpec[] {
+export function parseRuleFile(text: string, filename: string, parseOptions: ParseOptions = {}): RuleGroupSpec[] {
   const errors: string[] = [];
   const groups: RuleGroupSpec[] = [];
   try {
@@ -127,7 +127,7 @@ export function parseRuleFile(text: string, filename: string): RuleGroupSpec[] {
       for (const [k] of g.labels) if (!isValidLegacyLabelName(k)) errors.push(`group ${JSON.stringify(g.name)}: invalid label name: ${k}`);
       const rules: RuleSpec[] = [];
       g.rules.forEach((raw, i) => {
-        const spec = validateRule(text, g.name, i + 1, raw, errors);
+        const spec = validateRule(text, g.name, i + 1, raw, errors, parseOptions);
         if (spec) rules.push(spec);
       });
       groups.push({ name: g.name, file: filename, intervalMs: g.intervalMs, limit: g.limit, queryOffsetMs: g.queryOffsetMs, labels: toLabels(g.labels), rules });
@@ -140,7 +140,14 @@ export function parseRuleFile(text: string, filename: string): RuleGroupSpec[] {
   return groups;
 }
 
-function validateRule(text: string, group: string, index: number, raw: RawRule, errors: string[]): RuleSpec | null {
+function validateRule(
+  text: string,
+  group: string,
+  index: number,
+  raw: RawRule,
+  errors: string[],
+  parseOptions: ParseOptions
+): RuleSpec | null {
   const ruleName = raw.alert !== '' ? raw.alert : raw.record;
   const before = errors.length;
   const fail = (nodes: (Node | null)[], msg: string): void => {
@@ -156,7 +163,7 @@ function validateRule(text: string, group: string, index: number, raw: RawRule, 
   if (raw.expr === '') fail([raw.exprNode], "field 'expr' must be set in rule");
   else {
     try {
-      expr = parseExpr(raw.expr);
+      expr = parseExpr(raw.expr, parseOptions);
     } catch (err) {
       fail([raw.exprNode], `could not parse expression: ${(err as Error).message}`);
     }

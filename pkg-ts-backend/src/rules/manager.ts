@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { Labels, labelsKey } from '../model/labels';
 import type { NotifierAlert, NotifierLike } from '../notifier/alert';
-import { formatExpr, parseExpr } from '../promql/parser';
+import { formatExpr, parseExpr, ParseOptions } from '../promql/parser';
 import type { Appendable, Queryable } from '../storage/interface';
 import type { Logger } from '../util/log';
 import { Alert, AlertingRule } from './alerting';
@@ -28,6 +28,8 @@ export interface RuleManagerOptions {
   defaultEvaluationIntervalMs: number;
   /** global.rule_query_offset; a group's query_offset overrides it. */
   defaultQueryOffsetMs?: number;
+  /** The PromQL language features enabled on the server, for rule expressions. */
+  parseOptions?: ParseOptions;
   now?: () => number;
 }
 
@@ -100,7 +102,7 @@ export class RuleManager {
         continue;
       }
       try {
-        specs.push(...parseRuleFile(text, file));
+        specs.push(...parseRuleFile(text, file, this.opts.parseOptions));
       } catch (err) {
         if (err instanceof RuleFileError) errors.push(...err.errors);
         else throw err;
@@ -173,7 +175,7 @@ export class RuleManager {
       appendable: this.opts.appendable,
       queryable: this.opts.queryable,
       query: this.opts.query,
-      textQuery: (q, ts) => this.opts.query(parseExpr(q), ts),
+      textQuery: (q, ts) => this.opts.query(parseExpr(q, this.opts.parseOptions), ts),
       logger: this.log,
       notify: notifier ? (rule, alerts) => notifier.send(alerts.map((a) => toNotifierAlert(a, this.opts.externalUrl, rule.query))) : undefined,
       resendDelayMs: this.opts.resendDelayMs,
