@@ -4,22 +4,23 @@
 // Targets expose their series in the same order every time, so the cache also remembers that order
 // and predicts each next series: a correct prediction is confirmed by comparing text in place,
 // without slicing a key out of the body or hashing it.
+//
+// Series live in numbered slots whose numbers (ref, last iteration, ...) are columns of typed
+// arrays: the per-sample work of a steady scrape reads and writes those columns in exposition
+// order instead of touching one heap object per series.
 import type { Labels } from '../model/labels';
 import type { SeriesRef } from '../storage/interface';
 import type { MetricMetadata } from '../textparse';
 
-export interface CacheEntry {
-  /** The series text as exposed, which the entry is keyed by. */
-  readonly key: string;
-  ref: SeriesRef;
+/** A series' final labels and storage ref, for stale markers. */
+export interface CachedSeries {
+  readonly ref: SeriesRef;
   readonly labels: Labels;
-  /** Scrape iteration that last produced this series. */
-  lastIter: number;
-  /** Whether the series takes part in staleness (false for samples with explicit timestamps). */
-  trackStaleness: boolean;
-  /** Index in the production order of the scrape that last produced it. */
-  pos: number;
 }
+
+/** lastIter of a slot that holds no series. */
+const FREE = -0x80000000;
+const NO_LABELS: Labels = [];
 
 /**
  * Copies a key out of the body it was sliced from: V8 substrings keep their parent alive, and a
@@ -31,16 +32,37 @@ function detachString(s: string): string {
   return Buffer.from(s, 'utf8').toString('utf8');
 }
 
+function grownInt32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
 export class ScrapeCache {
-  private readonly series = new Map<string, CacheEntry>();
+  private readonly slotByKey = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
-  /** Entries added in the running scrape, forgotten again if it fails. */
-  private readonly added: string[] = [];
+  // Columns by slot.
+  private keys: string[] = [];
+  private labelSets: Labels[] = [];
+  private refs = new Float64Array(64);
+  /** Scrape iteration that last produced the slot's series; FREE for an unused slot. */
+  private lastIters = new Int32Array(64).fill(FREE);
+  /** Whether the series takes part in staleness (not for samples with explicit timestamps). */
+  private tracks = new Uint8Array(64);
+  /** Index of the slot in `lastOrder`; -1 when it is not there. */
+  private positions = new Int32Array(64);
+  private readonly freeSlots: number[] = [];
+  private slotsUsed = 0;
+  /** Slots added in the running scrape, forgotten again if it fails. */
+  private readonly added: number[] = [];
   private metadataByFamily = new Map<string, MetricMetadata>();
-  /** Entries in the order the running scrape produced them. */
-  private order: CacheEntry[] = [];
-  /** The same for the last successful scrape: every entry in it is still in `series`. */
-  private lastOrder: CacheEntry[] = [];
+  /** Slots in the order the running scrape produced them. */
+  private order = new Int32Array(64);
+  private orderLength = 0;
+  /** The same for the last successful scrape: every slot in it holds a series. */
+  private lastOrder = new Int32Array(64);
+  private lastOrderLength = 0;
   private lastFormat = '';
   private bodyFormat = '';
   /** Index in `lastOrder` of the predicted next series; -1 while not predicting. */
@@ -53,7 +75,7 @@ export class ScrapeCache {
   startIteration(): void {
     this.iter++;
     this.added.length = 0;
-    this.order.length = 0;
+    this.orderLength = 0;
     this.bodyFormat = '';
     this.cursor = -1;
     this.producedCount = 0;
@@ -66,9 +88,10 @@ export class ScrapeCache {
     this.cursor = format === this.lastFormat ? 0 : -1;
   }
 
-  /** The series expected next in the body, if any. */
-  predicted(): CacheEntry | undefined {
-    return this.cursor < 0 ? undefined : this.lastOrder[this.cursor];
+  /** The slot of the series expected next in the body, or -1. */
+  predicted(): number {
+    const c = this.cursor;
+    return c < 0 || c >= this.lastOrderLength ? -1 : this.lastOrder[c];
   }
 
   /** The body had the predicted series: predict the one after it. */
@@ -76,19 +99,42 @@ export class ScrapeCache {
     this.cursor++;
   }
 
-  /** Looks a series up by its text, resuming predictions after it when the last scrape had it. */
-  get(key: string): CacheEntry | undefined {
-    const e = this.series.get(key);
-    if (e !== undefined && this.cursor >= 0 && this.lastOrder[e.pos] === e) this.cursor = e.pos + 1;
-    return e;
+  /** Looks a series up by its text (-1 when unknown), resuming predictions after it when the last scrape had it. */
+  lookup(key: string): number {
+    const slot = this.slotByKey.get(key);
+    if (slot === undefined) return -1;
+    const pos = this.positions[slot];
+    if (this.cursor >= 0 && pos >= 0 && this.lastOrder[pos] === slot) this.cursor = pos + 1;
+    return slot;
   }
 
-  /** The running scrape appended a sample of this series. */
-  produced(e: CacheEntry): void {
-    if (e.lastIter !== this.iter) this.producedCount++;
-    e.lastIter = this.iter;
-    e.pos = this.order.length;
-    this.order.push(e);
+  keyOf(slot: number): string {
+    return this.keys[slot];
+  }
+
+  labelsOf(slot: number): Labels {
+    return this.labelSets[slot];
+  }
+
+  refOf(slot: number): SeriesRef {
+    return this.refs[slot];
+  }
+
+  /** Whether the running scrape already produced this slot's series. */
+  producedNow(slot: number): boolean {
+    return this.lastIters[slot] === this.iter;
+  }
+
+  /** The running scrape appended a sample of this slot's series, which storage knows as `ref`. */
+  produced(slot: number, ref: SeriesRef, trackStaleness: boolean): void {
+    if (this.lastIters[slot] !== this.iter) this.producedCount++;
+    this.lastIters[slot] = this.iter;
+    this.refs[slot] = ref;
+    this.tracks[slot] = trackStaleness ? 1 : 0;
+    const n = this.orderLength;
+    if (n === this.order.length) this.order = grownInt32(this.order, n + 1);
+    this.order[n] = slot;
+    this.orderLength = n + 1;
   }
 
   isDropped(key: string): boolean {
@@ -104,42 +150,87 @@ export class ScrapeCache {
     this.droppedSeenCount++;
   }
 
-  add(key: string, ref: SeriesRef, labels: Labels, trackStaleness: boolean): CacheEntry {
+  /** Caches a new series that the running scrape just appended. */
+  add(key: string, ref: SeriesRef, labels: Labels, trackStaleness: boolean): void {
     const k = detachString(key);
-    const e: CacheEntry = { key: k, ref, labels, lastIter: -1, trackStaleness, pos: 0 };
-    this.series.set(k, e);
-    this.added.push(k);
-    this.produced(e);
-    return e;
+    const slot = this.freeSlots.pop() ?? this.newSlot();
+    this.keys[slot] = k;
+    this.labelSets[slot] = labels;
+    this.lastIters[slot] = -1;
+    this.positions[slot] = -1;
+    this.slotByKey.set(k, slot);
+    this.added.push(slot);
+    this.produced(slot, ref, trackStaleness);
+  }
+
+  private newSlot(): number {
+    const slot = this.slotsUsed++;
+    if (slot === this.refs.length) {
+      const size = slot * 2;
+      const refs = new Float64Array(size);
+      refs.set(this.refs);
+      this.refs = refs;
+      const lastIters = new Int32Array(size).fill(FREE);
+      lastIters.set(this.lastIters);
+      this.lastIters = lastIters;
+      const tracks = new Uint8Array(size);
+      tracks.set(this.tracks);
+      this.tracks = tracks;
+      this.positions = grownInt32(this.positions, size);
+    }
+    return slot;
+  }
+
+  private freeSlot(slot: number): void {
+    this.slotByKey.delete(this.keys[slot]);
+    this.keys[slot] = '';
+    this.labelSets[slot] = NO_LABELS;
+    this.lastIters[slot] = FREE;
+    this.positions[slot] = -1;
+    this.freeSlots.push(slot);
+  }
+
+  private series(slot: number): CachedSeries {
+    return { ref: this.refs[slot], labels: this.labelSets[slot] };
   }
 
   /** Series the previous successful scrape produced but this one did not: they get stale markers. */
-  *vanished(): IterableIterator<CacheEntry> {
-    if (this.producedCount === this.series.size) return;
-    for (const e of this.series.values()) if (e.lastIter === this.iter - 1 && e.trackStaleness) yield e;
+  *vanished(): IterableIterator<CachedSeries> {
+    if (this.producedCount === this.slotByKey.size) return;
+    const want = this.iter - 1;
+    for (let s = 0; s < this.slotsUsed; s++) if (this.lastIters[s] === want && this.tracks[s]) yield this.series(s);
   }
 
   /** On a failed scrape: the series the previous successful scrape produced (new ones of this scrape excluded). */
-  *vanishedAfterFailure(): IterableIterator<CacheEntry> {
+  *vanishedAfterFailure(): IterableIterator<CachedSeries> {
     const added = new Set(this.added);
-    for (const [k, e] of this.series) if (e.lastIter >= this.iter - 1 && e.trackStaleness && !added.has(k)) yield e;
+    const since = this.iter - 1;
+    for (let s = 0; s < this.slotsUsed; s++)
+      if (this.lastIters[s] >= since && this.tracks[s] && !added.has(s)) yield this.series(s);
   }
 
   /** Series produced by the last successful scrape (all of them go stale when the target goes). */
-  *live(): IterableIterator<CacheEntry> {
-    for (const e of this.series.values()) if (e.lastIter === this.iter && e.trackStaleness) yield e;
+  *live(): IterableIterator<CachedSeries> {
+    for (let s = 0; s < this.slotsUsed; s++)
+      if (this.lastIters[s] === this.iter && this.tracks[s]) yield this.series(s);
   }
 
-  /** After a successful scrape: forget what it did not produce. */
+  /** After a successful scrape: forget what it did not produce, and predict its order next time. */
   commitIteration(): void {
-    if (this.producedCount !== this.series.size)
-      for (const [k, e] of this.series) if (e.lastIter !== this.iter) this.series.delete(k);
+    if (this.producedCount !== this.slotByKey.size)
+      for (let s = 0; s < this.slotsUsed; s++) {
+        const it = this.lastIters[s];
+        if (it !== FREE && it !== this.iter) this.freeSlot(s);
+      }
     if (this.droppedSeenCount !== this.dropped.size)
       for (const [k, it] of this.dropped) if (it !== this.iter) this.dropped.delete(k);
     const last = this.lastOrder;
     this.lastOrder = this.order;
+    this.lastOrderLength = this.orderLength;
     this.order = last;
-    this.order.length = 0;
+    this.orderLength = 0;
+    // Every slot left was produced, so it appears in the new order (a repeated one at its last place).
+    for (let i = 0; i < this.lastOrderLength; i++) this.positions[this.lastOrder[i]] = i;
     this.lastFormat = this.bodyFormat;
   }
 
@@ -148,10 +239,10 @@ export class ScrapeCache {
    * treat everything as gone, so the next scrape counts every series as new.
    */
   failIteration(): void {
-    for (const k of this.added) this.series.delete(k);
+    for (const s of this.added) this.freeSlot(s);
     this.added.length = 0;
-    this.order.length = 0;
-    for (const e of this.series.values()) e.lastIter = -1;
+    this.orderLength = 0;
+    for (let s = 0; s < this.slotsUsed; s++) if (this.lastIters[s] !== FREE) this.lastIters[s] = -1;
   }
 
   /** Metadata (TYPE/HELP/UNIT) of the last successful scrape. */

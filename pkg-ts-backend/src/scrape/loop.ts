@@ -24,7 +24,7 @@ import {
 import { createParser, Entry, MetricMetadata } from '../textparse';
 import type { Logger } from '../util/log';
 import * as metrics from '../util/metrics';
-import { CacheEntry, ScrapeCache } from './cache';
+import { ScrapeCache } from './cache';
 import { ScrapeClient, ScrapeError } from './client';
 import { ResolvedTarget, scrapeOffsetMs, TargetHealth } from './target';
 
@@ -212,7 +212,7 @@ export class ScrapeLoop {
     cache.beginBody(parser.format);
     for (;;) {
       const predicted = cache.predicted();
-      parser.hintNextSeries(predicted === undefined ? '' : predicted.key);
+      parser.hintNextSeries(predicted < 0 ? '' : cache.keyOf(predicted));
       const entry = parser.next();
       if (entry === Entry.End) break;
       if (entry !== Entry.Series) {
@@ -232,26 +232,26 @@ export class ScrapeLoop {
         }
       }
       let key = '';
-      let cached: CacheEntry | undefined;
-      if (predicted !== undefined && parser.seriesIsHint()) {
-        cached = predicted;
+      let slot: number;
+      if (predicted >= 0 && parser.seriesIsHint()) {
+        slot = predicted;
         cache.confirmPrediction();
       } else {
         key = parser.series();
-        cached = cache.get(key);
+        slot = cache.lookup(key);
       }
-      if (!cached && cache.isDropped(key)) continue;
+      if (slot < 0 && cache.isDropped(key)) continue;
       let labels: Labels;
       let ref: SeriesRef = 0;
-      if (cached) {
-        if (cached.lastIter === cache.iter && !explicitTimestamp) {
+      if (slot >= 0) {
+        if (!explicitTimestamp && cache.producedNow(slot)) {
           // The same series twice in one body without timestamps: Prometheus drops the repeat.
           duplicates++;
           counts.added++;
           continue;
         }
-        labels = cached.labels;
-        ref = cached.ref;
+        labels = cache.labelsOf(slot);
+        ref = cache.refOf(slot);
       } else {
         const exposed = parser.labels();
         for (let i = 1; i < exposed.length; i++) {
@@ -283,10 +283,8 @@ export class ScrapeLoop {
         continue;
       }
       const trackStaleness = !explicitTimestamp || trackTimestampsStaleness;
-      if (cached) {
-        cached.ref = ref;
-        cached.trackStaleness = trackStaleness;
-        cache.produced(cached);
+      if (slot >= 0) {
+        cache.produced(slot, ref, trackStaleness);
       } else {
         cache.add(key, ref, labels, trackStaleness);
         counts.seriesAdded++;

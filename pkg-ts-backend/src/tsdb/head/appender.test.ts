@@ -67,7 +67,10 @@ describe('HeadAppender staging', () => {
     const app = head.appender();
     app.append(0, labelsFromRecord({ __name__: 's' }), 1, STALE_NAN);
     await app.commit();
-    const it = head.querier(0, 10).select(false, undefined, [new Matcher('=', '__name__', 's')])[0].iterator();
+    const it = head
+      .querier(0, 10)
+      .select(false, undefined, [new Matcher('=', '__name__', 's')])[0]
+      .iterator();
     expect(it.next()).toBe(true);
     expect(float64Bits(it.v())).toEqual(float64Bits(STALE_NAN));
   });
