@@ -86,9 +86,14 @@ export class MemSeries {
     const cols = this.cols;
     const slot = this.slot;
     const n = cols.openCount(slot);
-    if (n === 0 || n >= chunkSize || t >= cols.openEnd(slot)) {
+    if (
+      n === 0 ||
+      n >= chunkSize ||
+      // Chunks never span a multiple of the block length.
+      (chunkRangeMs > 0 && t >= (Math.floor(cols.openMint(slot) / chunkRangeMs) + 1) * chunkRangeMs)
+    ) {
       this.closeOpen();
-      cols.startOpen(slot, t, chunkRangeMs > 0 ? (Math.floor(t / chunkRangeMs) + 1) * chunkRangeMs : Infinity);
+      cols.startOpen(slot, t);
     }
     cols.appendOpen(slot, t, v);
   }

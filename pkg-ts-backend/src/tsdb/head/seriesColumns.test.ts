@@ -20,7 +20,7 @@ describe('SeriesColumns', () => {
       expect(slot).not.toBe(DEAD_SLOT);
       slots.push(slot);
       encs.push(new XorChunkEncoder());
-      cols.startOpen(slot, 1000, Infinity);
+      cols.startOpen(slot, 1000);
     }
     const values = [0, -0, 1.5, Infinity, -Infinity, NaN, STALE_NAN, 5e-324, 1e300, 42];
     for (let k = 0; k < 150; k++) {
@@ -42,7 +42,7 @@ describe('SeriesColumns', () => {
   it('keeps a reader copy intact while the slab is freed and reused', () => {
     const cols = new SeriesColumns();
     const a = cols.allocSlot();
-    cols.startOpen(a, 0, Infinity);
+    cols.startOpen(a, 0);
     for (let t = 0; t < 5; t++) cols.appendOpen(a, t, t * 1.5);
     const copy = cols.copyOpen(a, false);
     cols.freeSlot(a);
@@ -50,7 +50,7 @@ describe('SeriesColumns', () => {
     expect(b).toBe(a);
     expect(cols.lastT(b)).toBe(-Infinity);
     expect(cols.openCount(b)).toBe(0);
-    cols.startOpen(b, 0, Infinity);
+    cols.startOpen(b, 0);
     for (let t = 0; t < 5; t++) cols.appendOpen(b, t, -t);
     expect(decode(copy, 5).map(([t]) => t)).toEqual([0, 1, 2, 3, 4]);
     expect(new XorChunkIterator(copy, 5).seek(4)).toBe(true);
@@ -59,7 +59,7 @@ describe('SeriesColumns', () => {
   it('keeps last and staged values bit-exact', () => {
     const cols = new SeriesColumns();
     const s = cols.allocSlot();
-    cols.startOpen(s, 0, Infinity);
+    cols.startOpen(s, 0);
     cols.appendOpen(s, 7, STALE_NAN);
     expect(cols.lastT(s)).toBe(7);
     expect(float64Bits(cols.lastV(s))).toEqual(float64Bits(STALE_NAN));

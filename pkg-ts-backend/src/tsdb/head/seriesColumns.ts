@@ -5,29 +5,26 @@
 import { appendXorSample, finishChunk, MAX_SAMPLE_BYTES, newXorAppendState } from '../chunkenc/xor';
 import { ChunkArena, orderFor, slabBytes, slabOffset, slabPage } from './chunkArena';
 
-// Float64 columns, per slot.
+// One 64-byte row per slot (a cache line: replay and ingestion touch a random series per
+// sample), read through a Float64 and a Uint32 view of the same buffer.
+const ROW_BYTES = 64;
+const F64_STRIDE = ROW_BYTES / 8;
+const U32_STRIDE = ROW_BYTES / 4;
+// Float64 view, per row.
 const LAST_T = 0;
 const LAST_V = 1;
-const STAGED_T = 2;
-const STAGED_V = 3;
-const OPEN_MINT = 4;
-/** Exclusive end of the window the open chunk may cover (chunks never span block boundaries). */
-const OPEN_END = 5;
-const T_DELTA = 6;
-const SLAB_ADDR = 7;
-const F64_STRIDE = 8;
-
-// Uint32 columns, per slot.
-const V_HI = 0;
-const V_LO = 1;
+const OPEN_MINT = 2;
+const T_DELTA = 3;
+// Uint32 view, per row (after the four doubles).
+const V_HI = 8;
+const V_LO = 9;
 /** Samples in the open chunk; 0 when there is none. */
-const COUNT = 2;
-/** Bits written into the slab, header included. */
-const BITS = 3;
-const SLAB_ORDER = 4;
-/** The XOR window: leading zeros + 1 (0 = none yet) in the low byte, trailing zeros above. */
-const WINDOW = 5;
-const U32_STRIDE = 6;
+const COUNT = 10;
+/** Bits written into the slab, header included; 0 when there is no slab. */
+const BITS = 11;
+const SLAB_ADDR = 12;
+/** The slab's order above bit 16; the XOR window below: leading zeros + 1 (0 = none yet), trailing zeros << 6. */
+const ORDER_WINDOW = 13;
 
 const HEADER_BITS = 16;
 
@@ -38,8 +35,10 @@ const HEADER_BITS = 16;
 export const DEAD_SLOT = 0;
 
 export class SeriesColumns {
-  f64 = new Float64Array(F64_STRIDE * 1024);
-  u32 = new Uint32Array(U32_STRIDE * 1024);
+  private f64 = new Float64Array(F64_STRIDE * 1024);
+  private u32 = new Uint32Array(this.f64.buffer);
+  /** The appender's staged sample per slot: time and value. */
+  private staged = new Float64Array(2 * 1024);
   private capacity = 1024;
   private nextSlot = 1;
   private readonly freeSlots: number[] = [];
@@ -72,9 +71,8 @@ export class SeriesColumns {
     const f = slot * F64_STRIDE;
     this.f64.fill(0, f, f + F64_STRIDE);
     this.f64[f + LAST_T] = -Infinity;
-    this.f64[f + OPEN_END] = Infinity;
-    const u = slot * U32_STRIDE;
-    this.u32.fill(0, u, u + U32_STRIDE);
+    this.staged[2 * slot] = 0;
+    this.staged[2 * slot + 1] = 0;
   }
 
   private grow(): void {
@@ -82,9 +80,10 @@ export class SeriesColumns {
     const f64 = new Float64Array(this.capacity * F64_STRIDE);
     f64.set(this.f64);
     this.f64 = f64;
-    const u32 = new Uint32Array(this.capacity * U32_STRIDE);
-    u32.set(this.u32);
-    this.u32 = u32;
+    this.u32 = new Uint32Array(f64.buffer);
+    const staged = new Float64Array(this.capacity * 2);
+    staged.set(this.staged);
+    this.staged = staged;
   }
 
   lastT(slot: number): number {
@@ -104,19 +103,19 @@ export class SeriesColumns {
   }
 
   stagedT(slot: number): number {
-    return this.f64[slot * F64_STRIDE + STAGED_T];
+    return this.staged[2 * slot];
   }
 
   setStagedT(slot: number, t: number): void {
-    this.f64[slot * F64_STRIDE + STAGED_T] = t;
+    this.staged[2 * slot] = t;
   }
 
   stagedV(slot: number): number {
-    return this.f64[slot * F64_STRIDE + STAGED_V];
+    return this.staged[2 * slot + 1];
   }
 
   setStagedV(slot: number, v: number): void {
-    this.f64[slot * F64_STRIDE + STAGED_V] = v;
+    this.staged[2 * slot + 1] = v;
   }
 
   openCount(slot: number): number {
@@ -127,20 +126,13 @@ export class SeriesColumns {
     return this.f64[slot * F64_STRIDE + OPEN_MINT];
   }
 
-  openEnd(slot: number): number {
-    return this.f64[slot * F64_STRIDE + OPEN_END];
-  }
-
   /** Starts an empty open chunk (the previous one must have been closed or dropped). */
-  startOpen(slot: number, mint: number, end: number): void {
-    const f = slot * F64_STRIDE;
+  startOpen(slot: number, mint: number): void {
     const u = slot * U32_STRIDE;
-    this.f64[f + OPEN_MINT] = mint;
-    this.f64[f + OPEN_END] = end;
-    this.f64[f + SLAB_ADDR] = this.arena.alloc(0);
-    this.u32[u + SLAB_ORDER] = 0;
+    this.f64[slot * F64_STRIDE + OPEN_MINT] = mint;
+    this.u32[u + SLAB_ADDR] = this.arena.alloc(0);
+    this.u32[u + ORDER_WINDOW] = 0;
     this.u32[u + BITS] = HEADER_BITS;
-    this.u32[u + WINDOW] = 0;
     this.u32[u + COUNT] = 0;
   }
 
@@ -157,9 +149,9 @@ export class SeriesColumns {
     st.tDelta = f64[f + T_DELTA];
     st.vHi = u32[u + V_HI];
     st.vLo = u32[u + V_LO];
-    const w = u32[u + WINDOW];
-    st.leading = (w & 0xff) - 1;
-    st.trailing = w >>> 8;
+    const ow = u32[u + ORDER_WINDOW];
+    st.leading = (ow & 63) - 1;
+    st.trailing = (ow >>> 6) & 127;
     // Encoded at the same bit alignment as in the slab, so its bytes OR straight in.
     const lead = bits & 7;
     st.pos = lead;
@@ -167,8 +159,8 @@ export class SeriesColumns {
     appendXorSample(st, sample, t, v);
     const total = bits - lead + st.pos;
     const need = (total + 7) >>> 3;
-    if (need > slabBytes(u32[u + SLAB_ORDER])) this.moveSlab(slot, (bits + 7) >>> 3, need);
-    const addr = f64[f + SLAB_ADDR];
+    if (need > slabBytes(ow >>> 16)) this.moveSlab(slot, (bits + 7) >>> 3, need);
+    const addr = u32[u + SLAB_ADDR];
     const page = this.arena.pages[slabPage(addr)];
     const at = slabOffset(addr) + (bits >>> 3);
     const n = (st.pos + 7) >>> 3;
@@ -180,7 +172,7 @@ export class SeriesColumns {
     u32[u + BITS] = total;
     u32[u + V_HI] = st.vHi;
     u32[u + V_LO] = st.vLo;
-    u32[u + WINDOW] = (st.leading + 1) | (st.trailing << 8);
+    u32[u + ORDER_WINDOW] = (u32[u + ORDER_WINDOW] & 0xffff0000) | (st.leading + 1) | (st.trailing << 6);
     f64[f + T_DELTA] = st.tDelta;
     f64[f + LAST_T] = t;
     f64[f + LAST_V] = v;
@@ -188,18 +180,17 @@ export class SeriesColumns {
 
   /** Moves the open chunk to a slab of at least `need` bytes. */
   private moveSlab(slot: number, used: number, need: number): void {
-    const f = slot * F64_STRIDE;
     const u = slot * U32_STRIDE;
     const arena = this.arena;
-    const oldAddr = this.f64[f + SLAB_ADDR];
-    const oldOrder = this.u32[u + SLAB_ORDER];
+    const oldAddr = this.u32[u + SLAB_ADDR];
+    const oldOrder = this.u32[u + ORDER_WINDOW] >>> 16;
     const order = orderFor(need);
     const addr = arena.alloc(order);
     const from = slabOffset(oldAddr);
     arena.pages[slabPage(addr)].set(arena.pages[slabPage(oldAddr)].subarray(from, from + used), slabOffset(addr));
     arena.free(oldAddr, oldOrder, used);
-    this.f64[f + SLAB_ADDR] = addr;
-    this.u32[u + SLAB_ORDER] = order;
+    this.u32[u + SLAB_ADDR] = addr;
+    this.u32[u + ORDER_WINDOW] = (order << 16) | (this.u32[u + ORDER_WINDOW] & 0xffff);
   }
 
   /**
@@ -207,9 +198,8 @@ export class SeriesColumns {
    * while a reader still decodes. The header is filled in when `withCount` is set.
    */
   copyOpen(slot: number, withCount: boolean): Uint8Array {
-    const f = slot * F64_STRIDE;
     const u = slot * U32_STRIDE;
-    const addr = this.f64[f + SLAB_ADDR];
+    const addr = this.u32[u + SLAB_ADDR];
     const from = slabOffset(addr);
     const out = this.arena.pages[slabPage(addr)].slice(from, from + ((this.u32[u + BITS] + 7) >>> 3));
     return withCount ? finishChunk(out, this.u32[u + COUNT]) : out;
@@ -218,8 +208,8 @@ export class SeriesColumns {
   /** Forgets the open chunk, if any. */
   dropOpen(slot: number): void {
     const u = slot * U32_STRIDE;
-    if (this.u32[u + COUNT] === 0 && this.u32[u + BITS] === 0) return;
-    this.arena.free(this.f64[slot * F64_STRIDE + SLAB_ADDR], this.u32[u + SLAB_ORDER], (this.u32[u + BITS] + 7) >>> 3);
+    if (this.u32[u + BITS] === 0) return;
+    this.arena.free(this.u32[u + SLAB_ADDR], this.u32[u + ORDER_WINDOW] >>> 16, (this.u32[u + BITS] + 7) >>> 3);
     this.u32[u + COUNT] = 0;
     this.u32[u + BITS] = 0;
   }
