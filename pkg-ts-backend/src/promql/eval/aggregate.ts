@@ -369,13 +369,16 @@ async function selectK(
   steps: Steps
 ): Promise<VectorValue> {
   const n = steps.n;
-  const out: StepSeries[] = series.map((s) => ({
-    metric: s.metric,
-    dropName: s.dropName,
-    vals: s.vals,
-    has: new Uint8Array(n),
-  }));
-  if (n > 1 && e.op !== 'limit_ratio') return selectKBySeries(ev, e, series, groups, param, n, out);
+  // Output series only for the inputs picked at some step: most are never picked.
+  const out: (StepSeries | undefined)[] = new Array<StepSeries | undefined>(series.length);
+  const pick = (m: number, i: number): void => {
+    const s = series[m];
+    (out[m] ??= { metric: s.metric, dropName: s.dropName, vals: s.vals, has: new Uint8Array(n) }).has[i] = 1;
+  };
+  if (n > 1 && e.op !== 'limit_ratio') {
+    await selectKBySeries(ev, e, series, groups, param, n, pick);
+    return { kind: 'vector', series: out.filter((s): s is StepSeries => s !== undefined) };
+  }
   // For an instant query the order of the result matters: groups in order, best first.
   const order: number[] = [];
   let warned = false;
@@ -395,7 +398,7 @@ async function selectK(
           if (!series[m].has[i]) continue;
           const off = limitRatioOffset(series[m].metric);
           if (ratio > 0 ? off < ratio : off >= 1 + ratio) {
-            out[m].has[i] = 1;
+            pick(m, i);
             if (n === 1) order.push(m);
           }
         }
@@ -425,13 +428,13 @@ async function selectK(
         });
       }
       for (const m of chosen) {
-        out[m].has[i] = 1;
+        pick(m, i);
         if (n === 1) order.push(m);
       }
     }
   }
-  if (n === 1) return { kind: 'vector', series: order.map((m) => out[m]) };
-  return { kind: 'vector', series: out.filter((s) => s.has.includes(1)) };
+  if (n === 1) return { kind: 'vector', series: order.map((m) => out[m]!) };
+  return { kind: 'vector', series: out.filter((s): s is StepSeries => s !== undefined) };
 }
 
 /**
@@ -445,8 +448,8 @@ async function selectKBySeries(
   groups: Group[],
   param: Float64Array,
   n: number,
-  out: StepSeries[]
-): Promise<VectorValue> {
+  pick: (member: number, step: number) => void
+): Promise<void> {
   const ks = new Float64Array(n);
   for (let i = 0; i < n; i++) ks[i] = Math.trunc(checkedK(param[i], e.op));
   const top = e.op === 'topk';
@@ -462,7 +465,7 @@ async function selectKBySeries(
         if (limit) {
           if (taken[i] < ks[i]) {
             taken[i]++;
-            out[m].has[i] = 1;
+            pick(m, i);
           }
           continue;
         }
@@ -471,10 +474,9 @@ async function selectKBySeries(
     }
     for (let i = 0; i < n; i++) {
       const h = heaps[i];
-      if (h) for (const m of h.items) out[m].has[i] = 1;
+      if (h) for (const m of h.items) pick(m, i);
     }
   }
-  return { kind: 'vector', series: out.filter((s) => s.has.includes(1)) };
 }
 
 async function quantileAgg(
