@@ -145,78 +145,93 @@ const root = protobuf.parse(PROTO, { keepCase: false }).root;
 const RequestType = root.lookupType('otlp.ExportMetricsServiceRequest');
 const ResponseType = root.lookupType('otlp.ExportMetricsServiceResponse');
 
-/** 64-bit integers come out as decimal strings so nanosecond timestamps stay exact. */
-export type Int64String = string;
+/**
+ * A 64-bit integer as protobufjs decodes it (a `long` Long: two 32-bit halves), read without
+ * going through a lossy double.
+ */
+export interface Int64 {
+  low: number;
+  high: number;
+  unsigned: boolean;
+  toNumber(): number;
+  toString(): string;
+}
+
+// The shapes below are the decoded protobufjs messages themselves (no toObject copy): unset
+// scalars read as their defaults, unset messages and proto3 `optional` fields as null, and
+// each oneof has a virtual property naming the member that is set.
 
 export interface OtlpAnyValue {
-  stringValue?: string;
-  boolValue?: boolean;
-  intValue?: Int64String;
-  doubleValue?: number;
-  arrayValue?: { values: OtlpAnyValue[] };
-  kvlistValue?: { values: OtlpKeyValue[] };
-  bytesValue?: Uint8Array;
+  stringValue: string;
+  boolValue: boolean;
+  intValue: Int64;
+  doubleValue: number;
+  arrayValue: { values: OtlpAnyValue[] } | null;
+  kvlistValue: { values: OtlpKeyValue[] } | null;
+  bytesValue: Uint8Array;
   value?: 'stringValue' | 'boolValue' | 'intValue' | 'doubleValue' | 'arrayValue' | 'kvlistValue' | 'bytesValue';
 }
 export interface OtlpKeyValue {
   key: string;
-  value?: OtlpAnyValue;
+  value: OtlpAnyValue | null;
 }
 export interface OtlpExemplar {
   filteredAttributes: OtlpKeyValue[];
-  timeUnixNano: Int64String;
-  asDouble?: number;
-  asInt?: Int64String;
+  timeUnixNano: Int64;
+  asDouble: number;
+  asInt: Int64;
+  value?: 'asDouble' | 'asInt';
   spanId: Uint8Array;
   traceId: Uint8Array;
 }
 export interface OtlpNumberDataPoint {
   attributes: OtlpKeyValue[];
-  timeUnixNano: Int64String;
-  asDouble?: number;
-  asInt?: Int64String;
+  timeUnixNano: Int64;
+  asDouble: number;
+  asInt: Int64;
+  value?: 'asDouble' | 'asInt';
   exemplars: OtlpExemplar[];
   flags: number;
 }
 export interface OtlpHistogramDataPoint {
   attributes: OtlpKeyValue[];
-  timeUnixNano: Int64String;
-  count: Int64String;
-  sum?: number;
-  bucketCounts: Int64String[];
+  timeUnixNano: Int64;
+  count: Int64;
+  sum: number | null;
+  bucketCounts: Int64[];
   explicitBounds: number[];
   exemplars: OtlpExemplar[];
   flags: number;
 }
 export interface OtlpSummaryDataPoint {
   attributes: OtlpKeyValue[];
-  timeUnixNano: Int64String;
-  count: Int64String;
+  timeUnixNano: Int64;
+  count: Int64;
   sum: number;
   quantileValues: { quantile: number; value: number }[];
   flags: number;
 }
 export interface OtlpExponentialHistogramDataPoint {
   attributes: OtlpKeyValue[];
-  timeUnixNano: Int64String;
+  timeUnixNano: Int64;
 }
 export interface OtlpMetric {
   name: string;
   description: string;
   unit: string;
-  gauge?: { dataPoints: OtlpNumberDataPoint[] };
-  sum?: { dataPoints: OtlpNumberDataPoint[]; aggregationTemporality: number; isMonotonic: boolean };
-  histogram?: { dataPoints: OtlpHistogramDataPoint[]; aggregationTemporality: number };
-  exponentialHistogram?: { dataPoints: OtlpExponentialHistogramDataPoint[]; aggregationTemporality: number };
-  summary?: { dataPoints: OtlpSummaryDataPoint[] };
+  gauge: { dataPoints: OtlpNumberDataPoint[] } | null;
+  sum: { dataPoints: OtlpNumberDataPoint[]; aggregationTemporality: number; isMonotonic: boolean } | null;
+  histogram: { dataPoints: OtlpHistogramDataPoint[]; aggregationTemporality: number } | null;
+  exponentialHistogram: { dataPoints: OtlpExponentialHistogramDataPoint[]; aggregationTemporality: number } | null;
+  summary: { dataPoints: OtlpSummaryDataPoint[] } | null;
 }
 export interface OtlpScopeMetrics {
-  scope?: { name: string; version: string; attributes: OtlpKeyValue[] } | null;
+  scope: { name: string; version: string; attributes: OtlpKeyValue[] } | null;
   metrics: OtlpMetric[];
   schemaUrl: string;
 }
 export interface OtlpResourceMetrics {
-  resource?: { attributes: OtlpKeyValue[] } | null;
+  resource: { attributes: OtlpKeyValue[] } | null;
   scopeMetrics: OtlpScopeMetrics[];
 }
 export interface OtlpExportRequest {
@@ -228,21 +243,8 @@ export const AGGREGATION_TEMPORALITY_CUMULATIVE = 2;
 /** DataPointFlags.FLAG_NO_RECORDED_VALUE: the series ended (Prometheus writes a stale marker). */
 export const FLAG_NO_RECORDED_VALUE = 1;
 
-const toObjectOpts: protobuf.IConversionOptions = {
-  longs: String,
-  enums: Number,
-  bytes: Uint8Array as unknown as typeof Array,
-  defaults: true,
-  arrays: true,
-  oneofs: true,
-};
-
-function toRequest(msg: protobuf.Message): OtlpExportRequest {
-  return RequestType.toObject(msg, toObjectOpts) as OtlpExportRequest;
-}
-
 export function decodeOtlpProtobuf(buf: Uint8Array): OtlpExportRequest {
-  return toRequest(RequestType.decode(buf));
+  return RequestType.decode(buf) as unknown as OtlpExportRequest;
 }
 
 const HEX_ID = /^[0-9a-fA-F]*$/;
@@ -274,7 +276,7 @@ export function decodeOtlpJson(text: string): OtlpExportRequest {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new Error('request body is not a JSON object');
   hexIdsToBytes(parsed);
-  return toRequest(RequestType.fromObject(parsed as Record<string, unknown>));
+  return RequestType.fromObject(parsed as Record<string, unknown>) as unknown as OtlpExportRequest;
 }
 
 export interface OtlpPartialSuccess {

@@ -1,35 +1,33 @@
+import * as protobuf from 'protobufjs';
 import { defaultOTLPConfig } from '../../config/load';
 import { labelsToRecord } from '../../model/labels';
 import { isStaleNaN } from '../../model/value';
-import { OtlpExportRequest, OtlpKeyValue, OtlpMetric } from './otlpProto';
-import { anyValueString, nanosToMillis, translateOtlp } from './otlpTranslate';
+import { decodeOtlpProtobuf, encodeOtlpRequest, Int64 } from './otlpProto';
+import { nanosToMillis, translateOtlp } from './otlpTranslate';
 
-const str = (key: string, value: string): OtlpKeyValue => ({
-  key,
-  value: { stringValue: value, value: 'stringValue' },
-});
+interface PlainKeyValue {
+  key: string;
+  value: Record<string, unknown>;
+}
+type PlainMetric = Record<string, unknown>;
 
-function gauge(name: string, attributes: OtlpKeyValue[], timeUnixNano = '1000000', flags = 0): OtlpMetric {
-  return {
-    name,
-    description: '',
-    unit: '',
-    gauge: {
-      dataPoints: [{ attributes, timeUnixNano, asDouble: 1, value: 'asDouble', exemplars: [], flags } as never],
-    },
-  };
+const str = (key: string, value: string): PlainKeyValue => ({ key, value: { stringValue: value } });
+
+function gauge(name: string, attributes: PlainKeyValue[], timeUnixNano = '1000000'): PlainMetric {
+  return { name, gauge: { dataPoints: [{ attributes, timeUnixNano, asDouble: 1 }] } };
 }
 
-function request(resourceAttrs: OtlpKeyValue[], metrics: OtlpMetric[]): OtlpExportRequest {
-  return {
-    resourceMetrics: [
-      { resource: { attributes: resourceAttrs }, scopeMetrics: [{ scope: null, metrics, schemaUrl: '' }] },
-    ],
-  };
+function request(resourceAttrs: PlainKeyValue[], metrics: PlainMetric[]) {
+  return { resourceMetrics: [{ resource: { attributes: resourceAttrs }, scopeMetrics: [{ metrics }] }] };
 }
 
-function seriesOf(req: OtlpExportRequest, config = defaultOTLPConfig()) {
-  const tr = translateOtlp(req, { config });
+/** Translates a request given in protobufjs's plain form, through its protobuf encoding. */
+function translate(req: unknown, config = defaultOTLPConfig()) {
+  return translateOtlp(decodeOtlpProtobuf(encodeOtlpRequest(req)), { config });
+}
+
+function seriesOf(req: unknown, config = defaultOTLPConfig()) {
+  const tr = translate(req, config);
   return { tr, series: tr.samples.map((s) => labelsToRecord(s.labels)) };
 }
 
@@ -68,7 +66,7 @@ describe('translateOtlp', () => {
   });
 
   test('target_info needs job or instance and is written once per label set and timestamp across resources', () => {
-    const res = (extra: OtlpKeyValue[]) => ({
+    const res = (extra: PlainKeyValue[]) => ({
       resource: { attributes: [str('service.name', 's'), ...extra] },
       scopeMetrics: [{ scope: null, schemaUrl: '', metrics: [gauge('m', [])] }],
     });
@@ -81,48 +79,43 @@ describe('translateOtlp', () => {
   });
 
   test('a histogram point without recorded value writes stale markers on every series, and no _sum when sum is unset', () => {
-    const m: OtlpMetric = {
+    const m: PlainMetric = {
       name: 'h',
-      description: '',
-      unit: '',
       histogram: {
         aggregationTemporality: 2,
-        dataPoints: [
-          {
-            attributes: [],
-            timeUnixNano: '5000000',
-            count: '0',
-            bucketCounts: ['0'],
-            explicitBounds: [1],
-            exemplars: [],
-            flags: 1,
-          },
-        ],
+        dataPoints: [{ timeUnixNano: '5000000', count: '0', bucketCounts: ['0'], explicitBounds: [1], flags: 1 }],
       },
     };
-    const tr = translateOtlp(request([], [m]), { config: defaultOTLPConfig() });
+    const tr = translate(request([], [m]));
     expect(tr.samples.map((s) => labelsToRecord(s.labels).__name__)).toEqual(['h_count', 'h_bucket', 'h_bucket']);
     expect(tr.samples.every((s) => isStaleNaN(s.v) && s.t === 5)).toBe(true);
   });
 
-  test('attribute values and timestamps convert like OpenTelemetry-Go', () => {
-    expect(anyValueString({ intValue: '-42', value: 'intValue' })).toBe('-42');
-    expect(anyValueString({ boolValue: true, value: 'boolValue' })).toBe('true');
-    expect(anyValueString({ doubleValue: 1e21, value: 'doubleValue' })).toBe('1000000000000000000000');
-    expect(
-      anyValueString({
-        arrayValue: {
-          values: [
-            { stringValue: 'a', value: 'stringValue' },
-            { intValue: '1', value: 'intValue' },
-          ],
-        },
-        value: 'arrayValue',
-      })
-    ).toBe('["a",1]');
-    expect(anyValueString({ bytesValue: Buffer.from('hi'), value: 'bytesValue' })).toBe('aGk=');
-    expect(anyValueString(undefined)).toBe('');
-    expect(nanosToMillis('1700000000123999999')).toBe(1700000000123);
-    expect(nanosToMillis('999999')).toBe(0);
+  test('attribute values convert like OpenTelemetry-Go and nanoseconds truncate exactly to milliseconds', () => {
+    const attrs = [
+      { key: 'int', value: { intValue: '-9007199254740993' } },
+      { key: 'bool', value: { boolValue: true } },
+      { key: 'double', value: { doubleValue: 1e21 } },
+      { key: 'array', value: { arrayValue: { values: [{ stringValue: 'a' }, { intValue: '1' }] } } },
+      { key: 'bytes', value: { bytesValue: Buffer.from('hi') } },
+      { key: 'empty', value: {} },
+    ];
+    const { series } = seriesOf(request([], [gauge('m', attrs, '1700000000123999999')]));
+    expect(series).toEqual([
+      {
+        __name__: 'm',
+        int: '-9007199254740993',
+        bool: 'true',
+        double: '1000000000000000000000',
+        array: '["a",1]',
+        bytes: 'aGk=',
+      },
+    ]);
+    const { Long } = protobuf.util as unknown as { Long: { fromString(s: string, unsigned: boolean): Int64 } };
+    const long = (s: string) => Long.fromString(s, true);
+    expect(nanosToMillis(long('1700000000123999999'))).toBe(1700000000123);
+    expect(nanosToMillis(long('18446744073709551615'))).toBe(18446744073709);
+    expect(nanosToMillis(long('999999'))).toBe(0);
+    expect(translate(request([], [gauge('m', [], '1700000000123999999')])).samples[0].t).toBe(1700000000123);
   });
 });

@@ -10,7 +10,7 @@ import { formatFloatPlain, NamingOptions, PromMetricKind, promLabelName, promMet
 import {
   AGGREGATION_TEMPORALITY_CUMULATIVE,
   FLAG_NO_RECORDED_VALUE,
-  Int64String,
+  Int64,
   OtlpAnyValue,
   OtlpExemplar,
   OtlpExportRequest,
@@ -60,12 +60,21 @@ const IDENTIFYING = [SERVICE_NAMESPACE, SERVICE_NAME, SERVICE_INSTANCE_ID];
 const TRACE_ID = 'trace_id';
 const SPAN_ID = 'span_id';
 
-/** Nanoseconds (decimal string of an unsigned 64-bit value) to milliseconds, truncated exactly. */
-export function nanosToMillis(ns: Int64String): number {
-  return ns.length > 6 ? Number(ns.slice(0, -6)) : 0;
+/**
+ * Unsigned nanoseconds to milliseconds, truncated, exactly: high·2³² = high·4294·10⁶ + high·967296,
+ * and high·967296 + low stays below 2⁵³.
+ */
+export function nanosToMillis(ns: Int64): number {
+  const high = ns.high >>> 0;
+  const low = ns.low >>> 0;
+  return high * 4294 + Math.floor((high * 967296 + low) / 1e6);
 }
 
-function anyValueRaw(v: OtlpAnyValue | undefined): unknown {
+function numberValue(p: { value?: 'asDouble' | 'asInt'; asDouble: number; asInt: Int64 }): number {
+  return p.value === 'asInt' ? p.asInt.toNumber() : p.asDouble;
+}
+
+function anyValueRaw(v: OtlpAnyValue | null): unknown {
   if (!v?.value) return null;
   switch (v.value) {
     case 'stringValue':
@@ -73,7 +82,7 @@ function anyValueRaw(v: OtlpAnyValue | undefined): unknown {
     case 'boolValue':
       return v.boolValue;
     case 'intValue':
-      return Number(v.intValue);
+      return v.intValue.toNumber();
     case 'doubleValue':
       return v.doubleValue;
     case 'bytesValue':
@@ -86,7 +95,7 @@ function anyValueRaw(v: OtlpAnyValue | undefined): unknown {
 }
 
 /** An attribute value as a label value (what OpenTelemetry's Value.AsString gives). */
-export function anyValueString(v: OtlpAnyValue | undefined): string {
+export function anyValueString(v: OtlpAnyValue | null): string {
   if (!v?.value) return '';
   switch (v.value) {
     case 'stringValue':
@@ -94,7 +103,7 @@ export function anyValueString(v: OtlpAnyValue | undefined): string {
     case 'boolValue':
       return v.boolValue ? 'true' : 'false';
     case 'intValue':
-      return v.intValue ?? '0';
+      return v.intValue.toString();
     case 'doubleValue':
       return formatFloatPlain(v.doubleValue ?? 0);
     default:
@@ -213,8 +222,12 @@ class Translator {
     if (e.traceId?.length) labels.push({ name: TRACE_ID, value: Buffer.from(e.traceId).toString('hex') });
     if (e.spanId?.length) labels.push({ name: SPAN_ID, value: Buffer.from(e.spanId).toString('hex') });
     for (const a of e.filteredAttributes) labels.push({ name: a.key, value: anyValueString(a.value) });
-    const value = e.asInt !== undefined ? Number(e.asInt) : (e.asDouble ?? 0);
-    this.out.exemplars.push({ series, labels: labelsFromPairs(labels), value, ts: nanosToMillis(e.timeUnixNano) });
+    this.out.exemplars.push({
+      series,
+      labels: labelsFromPairs(labels),
+      value: numberValue(e),
+      ts: nanosToMillis(e.timeUnixNano),
+    });
   }
 
   private skip(points: number, message: string): void {
@@ -251,8 +264,7 @@ class Translator {
   private numberPoints(points: readonly OtlpNumberDataPoint[], name: string): void {
     for (const p of points) {
       const t = nanosToMillis(p.timeUnixNano);
-      const v =
-        p.flags & FLAG_NO_RECORDED_VALUE ? STALE_NAN : p.asInt !== undefined ? Number(p.asInt) : (p.asDouble ?? 0);
+      const v = p.flags & FLAG_NO_RECORDED_VALUE ? STALE_NAN : numberValue(p);
       const series = this.add(this.pointLabels(p.attributes), name, t, v);
       for (const e of p.exemplars) this.exemplar(series, e);
     }
@@ -263,8 +275,8 @@ class Translator {
       const t = nanosToMillis(p.timeUnixNano);
       const stale = (p.flags & FLAG_NO_RECORDED_VALUE) !== 0;
       const base = this.pointLabels(p.attributes);
-      const count = Number(p.count);
-      if (p.sum !== undefined) this.add(base, `${name}_sum`, t, stale ? STALE_NAN : p.sum);
+      const count = p.count.toNumber();
+      if (p.sum !== null && p.sum !== undefined) this.add(base, `${name}_sum`, t, stale ? STALE_NAN : p.sum);
       this.add(base, `${name}_count`, t, stale ? STALE_NAN : count);
       // Exemplars go to the first bucket whose bound holds their value.
       const exemplars = [...p.exemplars].sort((a, b) => exemplarValue(a) - exemplarValue(b));
@@ -273,7 +285,7 @@ class Translator {
       const n = Math.min(p.explicitBounds.length, p.bucketCounts.length);
       for (let i = 0; i < n; i++) {
         const bound = p.explicitBounds[i];
-        cumulative += Number(p.bucketCounts[i]);
+        cumulative += p.bucketCounts[i].toNumber();
         const series = this.add(base, `${name}_bucket`, t, stale ? STALE_NAN : cumulative, {
           name: 'le',
           value: formatFloatPlain(bound),
@@ -292,7 +304,7 @@ class Translator {
       const stale = (p.flags & FLAG_NO_RECORDED_VALUE) !== 0;
       const base = this.pointLabels(p.attributes);
       this.add(base, `${name}_sum`, t, stale ? STALE_NAN : p.sum);
-      this.add(base, `${name}_count`, t, stale ? STALE_NAN : Number(p.count));
+      this.add(base, `${name}_count`, t, stale ? STALE_NAN : p.count.toNumber());
       for (const q of p.quantileValues)
         this.add(base, name, t, stale ? STALE_NAN : q.value, { name: 'quantile', value: formatFloatPlain(q.quantile) });
     }
@@ -379,10 +391,10 @@ class Translator {
 }
 
 function exemplarValue(e: OtlpExemplar): number {
-  return e.asInt !== undefined ? Number(e.asInt) : (e.asDouble ?? 0);
+  return numberValue(e);
 }
 
-function pointsOf(m: OtlpMetric): { timeUnixNano: Int64String }[] {
+function pointsOf(m: OtlpMetric): { timeUnixNano: Int64 }[] {
   return (
     m.gauge?.dataPoints ??
     m.sum?.dataPoints ??
