@@ -1,7 +1,10 @@
-// Scrape-path benchmark: `node dist/scrape/scrapeBenchmark.js [--series N] [--scrapes K] [--tsdb]`.
+// Scrape-path benchmark: `node dist/scrape/scrapeBenchmark.js [--series N] [--scrapes K] [--tsdb] [--targets T]`.
 // Serves a synthetic exposition from 127.0.0.1 and runs full scrapes (HTTP, parse, cache,
 // relabel, limits, append into a counting appender, or with --tsdb into a TSDB in a temporary
 // directory: head, chunks and WAL included), reporting CPU seconds per million samples.
+// With --targets T, the N series come from T targets of bench/generator.mjs (a separate process,
+// the side-by-side bench's layout, values moving between rounds) scraped concurrently each round.
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,20 +51,80 @@ export interface ScrapeBenchResult {
   firstScrapeCpuSeconds: number;
 }
 
-export async function benchmarkScrapes(series: number, scrapes: number, tsdb = false): Promise<ScrapeBenchResult> {
-  const body = Buffer.from(syntheticExposition(series).text);
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-    res.end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+/** bench/generator.mjs flags of the side-by-side bench (bench/queries.mjs GENERATOR_LAYOUT). */
+const GENERATOR_LAYOUT = ['--families', '6', '--hist-frac', '0.17', '--counter-frac', '0.6', '--buckets', '4'];
+const GENERATOR = path.resolve(__dirname, '..', '..', '..', 'bench', 'generator.mjs');
+/** The generator serves the same body for renders closer than this (ms); rounds wait longer. */
+const GENERATOR_CACHE_MS = 500;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const s = http.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** Targets to scrape: T generator instances, or one in-process server with a fixed synthetic body. */
+async function startTargets(series: number, targets: number): Promise<{ ports: number[]; stop(): Promise<void> }> {
+  if (targets === 0) {
+    const body = Buffer.from(syntheticExposition(series).text);
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return {
+      ports: [(server.address() as AddressInfo).port],
+      stop: async () => {
+        server.closeAllConnections();
+        await new Promise((res) => server.close(res));
+      },
+    };
+  }
+  const ports: number[] = [];
+  for (let i = 0; i < targets; i++) ports.push(await freePort());
+  const args = ['--ports', ports.join(','), '--series', String(Math.round(series / targets)), '--seed', '42'];
+  args.push('--cache-ms', String(GENERATOR_CACHE_MS), ...GENERATOR_LAYOUT);
+  const gen: ChildProcess = spawn(process.execPath, [GENERATOR, ...args], { stdio: 'ignore' });
+  for (const port of ports) {
+    for (let tries = 0; ; tries++) {
+      // Any answer means the instance listens.
+      const up = await new Promise<boolean>((res) =>
+        http
+          .get(`http://127.0.0.1:${port}/stats`, (r) => {
+            r.resume();
+            res(true);
+          })
+          .on('error', () => res(false))
+      );
+      if (up) break;
+      if (tries > 200) throw new Error('generator targets did not start');
+      await sleep(50);
+    }
+  }
+  return {
+    ports,
+    stop: async () => {
+      gen.kill();
+      await new Promise((r) => (gen.exitCode === null ? gen.once('exit', r) : r(undefined)));
+    },
+  };
+}
+
+export async function benchmarkScrapes(
+  series: number,
+  scrapes: number,
+  tsdb = false,
+  targets = 0
+): Promise<ScrapeBenchResult> {
+  const served = await startTargets(series, targets);
   const cfg = parseConfig(
-    'scrape_configs:\n  - job_name: bench\n    scrape_timeout: 10s\n    scrape_interval: 15s\n    enable_compression: false\n',
+    `scrape_configs:\n  - job_name: bench\n    scrape_timeout: 30s\n    scrape_interval: 30s\n    enable_compression: ${targets > 0}\n`,
     'bench.yml'
   ).scrapeConfigs[0];
-  const r = populateTarget([], labelsFromRecord({ __address__: `127.0.0.1:${port}` }), cfg);
-  if (r.kind !== 'target') throw new Error(`bad benchmark target: ${r.kind}`);
   const client = new ScrapeClient(
     cfg.httpClient,
     acceptHeader(cfg.scrapeProtocols, cfg.metricNameValidationScheme),
@@ -71,45 +134,53 @@ export async function benchmarkScrapes(series: number, scrapes: number, tsdb = f
   const dir = tsdb ? fs.mkdtempSync(path.join(os.tmpdir(), 'flint-scrape-bench-')) : '';
   const db = tsdb ? await TSDB.open(dir, { retentionTimeMs: 0 }) : undefined;
   const storage = new CountingAppendable(db);
-  const loop = new ScrapeLoop(
-    r.target,
-    storage,
-    client,
-    {
-      honorLabels: false,
-      honorTimestamps: true,
-      trackTimestampsStaleness: false,
-      sampleLimit: 0,
-      labelLimit: 0,
-      labelNameLengthLimit: 0,
-      labelValueLengthLimit: 0,
-      metricRelabelConfigs: [],
-      validationScheme: 'utf8',
-      offsetSeed: 0n,
-    },
-    createLogger({ level: 'error' })
-  );
+  const loops = served.ports.map((port) => {
+    const r = populateTarget([], labelsFromRecord({ __address__: `127.0.0.1:${port}` }), cfg);
+    if (r.kind !== 'target') throw new Error(`bad benchmark target: ${r.kind}`);
+    return new ScrapeLoop(
+      r.target,
+      storage,
+      client,
+      {
+        honorLabels: false,
+        honorTimestamps: true,
+        trackTimestampsStaleness: false,
+        sampleLimit: 0,
+        labelLimit: 0,
+        labelNameLengthLimit: 0,
+        labelValueLengthLimit: 0,
+        metricRelabelConfigs: [],
+        validationScheme: 'utf8',
+        offsetSeed: 0n,
+      },
+      createLogger({ level: 'error' })
+    );
+  });
+  // One round scrapes every target at once; CPU is counted only while a round runs.
+  const round = async (): Promise<number> => {
+    if (targets > 0) await sleep(GENERATOR_CACHE_MS + 100);
+    const start = process.cpuUsage();
+    await Promise.all(loops.map((l) => l.scrapeAndReport()));
+    const used = process.cpuUsage(start);
+    for (const l of loops) if (l.health !== 'up') throw new Error(`benchmark scrape failed: ${l.lastError}`);
+    return (used.user + used.system) / 1e6;
+  };
   try {
     // The first scrape builds every label set; later ones hit the cache, as a steady-state target does.
-    const first = process.cpuUsage();
-    await loop.scrapeAndReport();
-    const firstUsed = process.cpuUsage(first);
-    if (loop.health !== 'up') throw new Error(`benchmark scrape failed: ${loop.lastError}`);
-    for (let i = 0; i < 2; i++) await loop.scrapeAndReport();
+    const firstScrapeCpuSeconds = await round();
+    for (let i = 0; i < 2; i++) await round();
     const before = storage.appended;
-    const start = process.cpuUsage();
-    for (let i = 0; i < scrapes; i++) await loop.scrapeAndReport();
-    const used = process.cpuUsage(start);
+    let cpuSeconds = 0;
+    for (let i = 0; i < scrapes; i++) cpuSeconds += await round();
     const samples = storage.appended - before;
     return {
       samplesPerScrape: samples / scrapes,
-      cpuSecondsPerMillionSamples: (used.user + used.system) / 1e6 / (samples / 1e6),
-      firstScrapeCpuSeconds: (firstUsed.user + firstUsed.system) / 1e6,
+      cpuSecondsPerMillionSamples: cpuSeconds / (samples / 1e6),
+      firstScrapeCpuSeconds,
     };
   } finally {
     client.close();
-    server.closeAllConnections();
-    await new Promise((res) => server.close(res));
+    await served.stop();
     if (db) {
       await db.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -125,9 +196,9 @@ function argValue(name: string, fallback: number): number {
 if (require.main === module) {
   const series = argValue('--series', 100_000);
   const scrapes = argValue('--scrapes', 10);
-  benchmarkScrapes(series, scrapes, process.argv.includes('--tsdb')).then(
+  benchmarkScrapes(series, scrapes, process.argv.includes('--tsdb'), argValue('--targets', 0)).then(
     (r) => {
-      process.stdout.write(`samples per scrape: ${r.samplesPerScrape}\n`);
+      process.stdout.write(`samples per round: ${r.samplesPerScrape}\n`);
       process.stdout.write(`first scrape (all series new): ${r.firstScrapeCpuSeconds.toFixed(3)} CPU s\n`);
       process.stdout.write(
         `steady state: ${r.cpuSecondsPerMillionSamples.toFixed(3)} CPU s per million samples (${(1 / r.cpuSecondsPerMillionSamples).toFixed(2)} M samples per CPU-second)\n`
