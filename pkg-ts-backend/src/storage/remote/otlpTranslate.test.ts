@@ -63,6 +63,9 @@ describe('translateOtlp', () => {
     expect(series).toEqual([{ __name__: 'good' }]);
     expect(tr.warnings).toEqual(['normalization for label name "..." resulted in invalid name "___"']);
     expect(tr.rejectedDataPoints).toBe(1);
+    const empty = seriesOf(request([], [gauge('...', []), gauge('ok', [])]));
+    expect(empty.series).toEqual([{ __name__: 'ok' }]);
+    expect(empty.tr.warnings).toEqual(['normalization for metric "..." resulted in empty name']);
   });
 
   test('target_info needs job or instance and is written once per label set and timestamp across resources', () => {

@@ -116,7 +116,7 @@ function attributeValue(attrs: readonly OtlpKeyValue[], key: string): string | u
   return kv ? anyValueString(kv.value) : undefined;
 }
 
-/** An attribute key with no usable Prometheus label name; the metric it belongs to is skipped. */
+/** A metric name or attribute key with no usable Prometheus name; the metric it belongs to is skipped. */
 class LabelNameError extends Error {}
 
 class Translator {
@@ -237,7 +237,12 @@ class Translator {
 
   private metric(m: OtlpMetric): void {
     const { config } = this.opts;
-    const name = (kind: PromMetricKind) => promMetricName(m.name, m.unit, kind, config.translationStrategy);
+    const name = (kind: PromMetricKind) => {
+      const promName = promMetricName(m.name, m.unit, kind, config.translationStrategy);
+      if (promName === '')
+        throw new LabelNameError(`normalization for metric ${JSON.stringify(m.name)} resulted in empty name`);
+      return promName;
+    };
     const invalidTemporality = `invalid temporality and type combination for metric ${JSON.stringify(m.name)}`;
     if (m.gauge) {
       this.numberPoints(m.gauge.dataPoints, name('gauge'));
