@@ -12,14 +12,26 @@ export function withoutName(metric: Labels): Labels {
   return out;
 }
 
+/**
+ * How many leading labels can be name-like: names are sorted and the name-like ones start
+ * with `_`, so the first label starting with a later character (any lowercase) ends them.
+ */
+function nameLikeSpan(ls: Labels): number {
+  let i = 0;
+  while (i < ls.length && ls[i].name.charCodeAt(0) <= 0x5f) i++;
+  return i;
+}
+
 /** Whether two label sets carry the same name-like labels (those withoutName drops). */
 export function sameNameLike(a: Labels, b: Labels): boolean {
+  const aEnd = nameLikeSpan(a);
+  const bEnd = nameLikeSpan(b);
   let i = 0;
   let j = 0;
   for (;;) {
-    while (i < a.length && !isNameLike(a[i].name)) i++;
-    while (j < b.length && !isNameLike(b[j].name)) j++;
-    if (i === a.length || j === b.length) return i === a.length && j === b.length;
+    while (i < aEnd && !isNameLike(a[i].name)) i++;
+    while (j < bEnd && !isNameLike(b[j].name)) j++;
+    if (i === aEnd || j === bEnd) return i === aEnd && j === bEnd;
     if (a[i].name !== b[j].name || a[i].value !== b[j].value) return false;
     i++;
     j++;

@@ -305,6 +305,8 @@ async function rangeFunction(
   let firstMetric: Labels | null = null;
   let namesDiffer = false;
   const nonCounterNames = new Set<string>();
+  // Series of one metric come together: its name is checked once.
+  let lastCounterName: string | null = null;
   const w: Window = {
     ts: new Float64Array(0),
     vs: new Float64Array(0),
@@ -395,7 +397,9 @@ async function rangeFunction(
     if (!vals || !has || !produced) return;
     if (isCounterFn) {
       const metricName = getLabel(ser.metric, METRIC_NAME);
-      if (!COUNTER_SUFFIXES.some((suf) => metricName.endsWith(suf))) nonCounterNames.add(metricName);
+      if (metricName !== lastCounterName && !COUNTER_SUFFIXES.some((suf) => metricName.endsWith(suf)))
+        nonCounterNames.add(metricName);
+      lastCounterName = metricName;
     }
     if (firstMetric === null) firstMetric = ser.metric;
     else if (!namesDiffer && !sameNameLike(firstMetric, ser.metric)) namesDiffer = true;
