@@ -14,6 +14,7 @@ export interface ServerOptions {
   enableLifecycle: boolean;
   enableAdminApi: boolean;
   enableRemoteWriteReceiver: boolean;
+  enableOtlpReceiver: boolean;
   readTimeoutMs: number;
   maxConnections: number;
   tsdbPath: string;
@@ -66,6 +67,7 @@ export function serverOptions(values: FlagValues, argv: readonly string[]): Serv
     enableLifecycle: bool('web.enable-lifecycle'),
     enableAdminApi: bool('web.enable-admin-api'),
     enableRemoteWriteReceiver: bool('web.enable-remote-write-receiver'),
+    enableOtlpReceiver: bool('web.enable-otlp-receiver'),
     readTimeoutMs: dur('web.read-timeout'),
     maxConnections: int('web.max-connections'),
     tsdbPath: str('storage.tsdb.path'),

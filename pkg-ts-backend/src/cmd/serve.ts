@@ -233,7 +233,16 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
       res.end(m.body);
     },
   });
-  registerRemoteHandlers(web.router, { appendable: tsdb, queryable: tsdb, enableWriteReceiver: opts.enableRemoteWriteReceiver, logger, exemplars });
+  registerRemoteHandlers(web.router, {
+    appendable: tsdb,
+    queryable: tsdb,
+    enableWriteReceiver: opts.enableRemoteWriteReceiver,
+    enableOtlpReceiver: opts.enableOtlpReceiver,
+    otlpConfig: () => current.otlp,
+    lookbackDeltaMs: opts.lookbackDeltaMs,
+    logger,
+    exemplars,
+  });
   registerUi(web.router);
 
   let grafana: GrafanaPluginService | undefined;
