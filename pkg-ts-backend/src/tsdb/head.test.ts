@@ -2,6 +2,7 @@ import { Labels, labelsFromRecord } from '../model/labels';
 import { Matcher } from '../model/matcher';
 import { float64Bits, STALE_NAN } from '../model/value';
 import { StorageError, Querier, Series } from '../storage/interface';
+import { XorChunkEncoder } from './chunkenc/xor';
 import { Head } from './head';
 
 const L = (rec: Record<string, string>): Labels => labelsFromRecord(rec);
@@ -185,5 +186,27 @@ describe('Head', () => {
     expect(c).not.toBe(a);
     expect(c.labels).toEqual(a.labels);
     expect(c.labels[1]).not.toBe(a.labels[1]);
+  });
+
+  it('knows the last value of a restored chunk for duplicate detection', async () => {
+    const head = new Head();
+    const s = head.getOrCreate(L({ __name__: 'm' }));
+    const enc = new XorChunkEncoder();
+    for (let t = 0; t < 5; t++) enc.append(t * 1000, t === 4 ? STALE_NAN : t);
+    head.addRestoredChunk(s, enc.bytes(), 0, 4000);
+    const enc2 = new XorChunkEncoder();
+    for (let t = 5; t < 8; t++) enc2.append(t * 1000, t * 10);
+    head.addRestoredChunk(s, enc2.bytes(), 5000, 7000);
+    const app = head.appender();
+    expect(app.append(s.ref, s.labels, 7000, 70)).toBe(s.ref);
+    expect(() => app.append(s.ref, s.labels, 7000, 71)).toThrow(StorageError);
+    app.append(s.ref, s.labels, 8000, STALE_NAN);
+    await app.commit();
+    const app2 = head.appender();
+    expect(app2.append(s.ref, s.labels, 8000, STALE_NAN)).toBe(s.ref);
+    expect(float64Bits(s.lastV)).toEqual(float64Bits(STALE_NAN));
+    expect(samples(head.querier(0, 9000).select(false, undefined, [])[0]).map(([t]) => t)).toEqual([
+      0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000,
+    ]);
   });
 });

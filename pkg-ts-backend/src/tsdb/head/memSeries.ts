@@ -41,6 +41,12 @@ export class MemSeries {
   }
 
   get lastV(): number {
+    if (this.cols.lastVPending(this.slot)) {
+      // Decoded on first use: a restart restores every chunk, and only appends need the value.
+      const m = (this.nClosed - 1) * META;
+      const it = new XorChunkIterator(this.store.subarray(this.meta[m + 2], this.storeLen));
+      while (it.next()) this.cols.setLastV(this.slot, it.v());
+    }
     return this.cols.lastV(this.slot);
   }
 
@@ -125,9 +131,8 @@ export class MemSeries {
     this.nClosed++;
     if (maxt > this.lastT) {
       // Duplicate detection after a restart needs the last value, which only the chunk knows.
-      const it = new XorChunkIterator(bytes);
-      while (it.next()) this.cols.setLastV(this.slot, it.v());
       this.cols.setLastT(this.slot, maxt);
+      this.cols.markLastVPending(this.slot);
     }
   }
 

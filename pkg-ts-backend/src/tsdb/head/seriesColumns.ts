@@ -25,6 +25,8 @@ const BITS = 11;
 const SLAB_ADDR = 12;
 /** The slab's order above bit 16; the XOR window below: leading zeros + 1 (0 = none yet), trailing zeros << 6. */
 const ORDER_WINDOW = 13;
+/** 1 while LAST_V is not known yet (a chunk restored from a checkpoint ends the series). */
+const LAST_V_PENDING = 14;
 
 const HEADER_BITS = 16;
 
@@ -100,6 +102,15 @@ export class SeriesColumns {
 
   setLastV(slot: number, v: number): void {
     this.f64[slot * F64_STRIDE + LAST_V] = v;
+    this.u32[slot * U32_STRIDE + LAST_V_PENDING] = 0;
+  }
+
+  lastVPending(slot: number): boolean {
+    return this.u32[slot * U32_STRIDE + LAST_V_PENDING] === 1;
+  }
+
+  markLastVPending(slot: number): void {
+    this.u32[slot * U32_STRIDE + LAST_V_PENDING] = 1;
   }
 
   stagedT(slot: number): number {
@@ -176,6 +187,7 @@ export class SeriesColumns {
     f64[f + T_DELTA] = st.tDelta;
     f64[f + LAST_T] = t;
     f64[f + LAST_V] = v;
+    u32[u + LAST_V_PENDING] = 0;
   }
 
   /** Moves the open chunk to a slab of at least `need` bytes. */
