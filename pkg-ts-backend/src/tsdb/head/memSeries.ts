@@ -17,17 +17,8 @@ const NO_META: number[] = [];
  */
 export class MemSeries {
   private store = NO_BYTES;
-  private storeLen = 0;
   // A plain array (timestamps are never NaN): smaller than a typed array for a few entries.
   private meta = NO_META;
-  private nClosed = 0;
-
-  /** True once a series record for it is in the WAL. */
-  logged = false;
-  /** True once garbage-collected out of the head; appenders holding it must look it up again. */
-  removed = false;
-  /** The appender that staged samples for this series (its last staged sample is stagedT/stagedV). */
-  stagedBy = 0;
 
   constructor(
     readonly ref: number,
@@ -35,6 +26,41 @@ export class MemSeries {
     private readonly cols: SeriesColumns,
     private slot: number
   ) {}
+
+  /** True once garbage-collected out of the head; appenders holding it must look it up again. */
+  get removed(): boolean {
+    return this.slot === DEAD_SLOT;
+  }
+
+  /** True once a series record for it is in the WAL. */
+  get logged(): boolean {
+    return this.cols.logged(this.slot);
+  }
+
+  set logged(logged: boolean) {
+    this.cols.setLogged(this.slot, logged);
+  }
+
+  /** The appender that staged samples for this series (its last staged sample is stagedT/stagedV). */
+  get stagedBy(): number {
+    return this.cols.stagedBy(this.slot);
+  }
+
+  set stagedBy(id: number) {
+    this.cols.setStagedBy(this.slot, id);
+  }
+
+  private get nClosed(): number {
+    return this.meta.length / META;
+  }
+
+  private get storeLen(): number {
+    return this.cols.storeLen(this.slot);
+  }
+
+  private set storeLen(n: number) {
+    this.cols.setStoreLen(this.slot, n);
+  }
 
   get lastT(): number {
     return this.cols.lastT(this.slot);
@@ -68,7 +94,6 @@ export class MemSeries {
 
   /** Takes the series out of the head: its column slot and open chunk are given back. */
   release(): void {
-    this.removed = true;
     if (this.slot === DEAD_SLOT) return;
     this.cols.freeSlot(this.slot);
     this.slot = DEAD_SLOT;
@@ -128,7 +153,6 @@ export class MemSeries {
     if (this.meta === NO_META) this.meta = [];
     this.meta.push(mint, maxt, this.storeLen);
     this.storeLen += bytes.length;
-    this.nClosed++;
     if (maxt > this.lastT) {
       // Duplicate detection after a restart needs the last value, which only the chunk knows.
       this.cols.setLastT(this.slot, maxt);
@@ -189,7 +213,6 @@ export class MemSeries {
       const meta = this.meta.slice(drop * META);
       for (let i = 2; i < meta.length; i += META) meta[i] -= keepFrom;
       this.meta = meta;
-      this.nClosed -= drop;
     }
     if (this.hasOpen() && this.lastT < mint) {
       this.cols.dropOpen(this.slot);

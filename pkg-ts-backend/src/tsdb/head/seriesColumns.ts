@@ -25,8 +25,13 @@ const BITS = 11;
 const SLAB_ADDR = 12;
 /** The slab's order above bit 16; the XOR window below: leading zeros + 1 (0 = none yet), trailing zeros << 6. */
 const ORDER_WINDOW = 13;
-/** 1 while LAST_V is not known yet (a chunk restored from a checkpoint ends the series). */
-const LAST_V_PENDING = 14;
+const FLAGS = 14;
+/** LAST_V is not known yet (a chunk restored from a checkpoint ends the series). */
+const LAST_V_PENDING = 1;
+/** A series record for the series is in the WAL. */
+const LOGGED = 2;
+/** Bytes of closed chunks in the series' store. */
+const STORE_LEN = 15;
 
 const HEADER_BITS = 16;
 
@@ -41,6 +46,8 @@ export class SeriesColumns {
   private u32 = new Uint32Array(this.f64.buffer);
   /** The appender's staged sample per slot: time and value. */
   private staged = new Float64Array(2 * 1024);
+  /** The appender that staged it, per slot. */
+  private stagedByIds = new Uint32Array(1024);
   private capacity = 1024;
   private nextSlot = 1;
   private readonly freeSlots: number[] = [];
@@ -75,6 +82,7 @@ export class SeriesColumns {
     this.f64[f + LAST_T] = -Infinity;
     this.staged[2 * slot] = 0;
     this.staged[2 * slot + 1] = 0;
+    this.stagedByIds[slot] = 0;
   }
 
   private grow(): void {
@@ -86,6 +94,9 @@ export class SeriesColumns {
     const staged = new Float64Array(this.capacity * 2);
     staged.set(this.staged);
     this.staged = staged;
+    const stagedByIds = new Uint32Array(this.capacity);
+    stagedByIds.set(this.stagedByIds);
+    this.stagedByIds = stagedByIds;
   }
 
   lastT(slot: number): number {
@@ -102,15 +113,40 @@ export class SeriesColumns {
 
   setLastV(slot: number, v: number): void {
     this.f64[slot * F64_STRIDE + LAST_V] = v;
-    this.u32[slot * U32_STRIDE + LAST_V_PENDING] = 0;
+    this.u32[slot * U32_STRIDE + FLAGS] &= ~LAST_V_PENDING;
   }
 
   lastVPending(slot: number): boolean {
-    return this.u32[slot * U32_STRIDE + LAST_V_PENDING] === 1;
+    return (this.u32[slot * U32_STRIDE + FLAGS] & LAST_V_PENDING) !== 0;
   }
 
   markLastVPending(slot: number): void {
-    this.u32[slot * U32_STRIDE + LAST_V_PENDING] = 1;
+    this.u32[slot * U32_STRIDE + FLAGS] |= LAST_V_PENDING;
+  }
+
+  logged(slot: number): boolean {
+    return (this.u32[slot * U32_STRIDE + FLAGS] & LOGGED) !== 0;
+  }
+
+  setLogged(slot: number, logged: boolean): void {
+    if (logged) this.u32[slot * U32_STRIDE + FLAGS] |= LOGGED;
+    else this.u32[slot * U32_STRIDE + FLAGS] &= ~LOGGED;
+  }
+
+  storeLen(slot: number): number {
+    return this.u32[slot * U32_STRIDE + STORE_LEN];
+  }
+
+  setStoreLen(slot: number, n: number): void {
+    this.u32[slot * U32_STRIDE + STORE_LEN] = n;
+  }
+
+  stagedBy(slot: number): number {
+    return this.stagedByIds[slot];
+  }
+
+  setStagedBy(slot: number, id: number): void {
+    this.stagedByIds[slot] = id;
   }
 
   stagedT(slot: number): number {
@@ -187,7 +223,7 @@ export class SeriesColumns {
     f64[f + T_DELTA] = st.tDelta;
     f64[f + LAST_T] = t;
     f64[f + LAST_V] = v;
-    u32[u + LAST_V_PENDING] = 0;
+    u32[u + FLAGS] &= ~LAST_V_PENDING;
   }
 
   /** Moves the open chunk to a slab of at least `need` bytes. */
