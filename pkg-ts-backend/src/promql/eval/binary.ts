@@ -250,11 +250,11 @@ async function vectorVector(
   const resultMetric = (mi: number, oi: number): ResultMetric => {
     const hit = cache[mi];
     if (hit && hit.one === oi) return hit;
-    let labels: Label[] = many[mi].metric.slice();
+    let labels: Labels = many[mi].metric;
     let dropName = many[mi].dropName;
     if (changesSchema) {
       const d = ev.dropName(labels);
-      labels = d.metric.slice();
+      labels = d.metric;
       dropName = dropName || d.dropName;
     }
     if (m.card === 'one-to-one') {
@@ -263,9 +263,9 @@ async function vectorVector(
         : labels.filter((l) => !m.matchingLabels.includes(l.name));
     }
     if (include.size > 0) {
-      labels = labels.filter((l) => !include.has(l.name));
-      for (const l of one[oi].metric) if (include.has(l.name)) labels.push(l);
-      labels.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const kept: Label[] = labels.filter((l) => !include.has(l.name));
+      for (const l of one[oi].metric) if (include.has(l.name)) kept.push(l);
+      labels = kept.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     }
     const key = labelsKey(labels);
     const r = { one: oi, metric: labels, dropName, key, target: c.get(labels, dropName, key) };
