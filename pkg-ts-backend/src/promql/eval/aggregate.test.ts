@@ -94,6 +94,16 @@ describe('aggregations folded while a range function streams its series', () => 
     }
   });
 
+  it('leaves anchored and smoothed selectors to their own evaluation', async () => {
+    const st = await counters(40, ['m_total']);
+    const engine = new Engine({ enableExtendedRangeSelectors: true });
+    for (const modifier of ['anchored', 'smoothed']) {
+      expect(await range(st, `sum by (g) (increase(m_total[2m] ${modifier}))`, engine)).toEqual(
+        await range(st, `sum by (g) (increase(m_total[2m] ${modifier}) * 1)`, engine)
+      );
+    }
+  });
+
   it('falls back to the whole vector for many groups and gives the same answer', async () => {
     const st = await counters(1100, ['m_total']);
     expect(await range(st, 'sum by (id) (rate(m_total[1m]))')).toEqual(

@@ -276,7 +276,9 @@ export async function streamRangeCall(
 ): Promise<boolean> {
   const call = unwrapParens(e);
   if (call.type !== 'Call' || !(call.func.name in RANGE_FUNCTIONS)) return false;
-  if (call.args[call.func.argTypes.indexOf('matrix')]?.type !== 'MatrixSelector') return false;
+  const arg = call.args[call.func.argTypes.indexOf('matrix')];
+  // Anchored and smoothed selectors have their own evaluation (evalCall tries it first).
+  if (arg?.type !== 'MatrixSelector' || arg.vectorSelector.anchored || arg.vectorSelector.smoothed) return false;
   await rangeFunction(ev, call, steps, sink);
   return true;
 }
