@@ -93,7 +93,8 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
     if (t > this.minValidTime) this.minValidTime = t;
   }
 
-  private internPair(name: string, value: string): Label {
+  /** The head's shared object for a label pair. */
+  internPair(name: string, value: string): Label {
     let byValue = this.pairs.get(name);
     if (byValue === undefined) {
       byValue = new Map();
@@ -133,21 +134,25 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
     const hash = hashLabels(labels);
     const found = this.byLabels.get(labels, hash);
     if (found) return found;
-    return this.insert(this.nextRef++, hash, labels);
+    return this.insert(this.nextRef++, hash, this.internLabels(labels));
   }
 
-  /** Recreates a series under a known reference (WAL replay). */
-  getOrCreateWithRef(ref: number, labels: Labels): MemSeries {
+  /**
+   * Recreates a series under a known reference (WAL replay). `pairsInterned` says every label
+   * object came from internPair (the array is then kept as the series' own).
+   */
+  getOrCreateWithRef(ref: number, labels: Labels, pairsInterned = false): MemSeries {
     const hash = hashLabels(labels);
     const found = this.byLabels.get(labels, hash);
     if (found) return found;
+    const own = pairsInterned ? Object.freeze(labels) : this.internLabels(labels);
     if (ref >= this.nextRef) this.nextRef = ref + 1;
-    else if (this.byRef.has(ref)) return this.insert(this.nextRef++, hash, labels);
-    return this.insert(ref, hash, labels);
+    else if (this.byRef.has(ref)) return this.insert(this.nextRef++, hash, own);
+    return this.insert(ref, hash, own);
   }
 
   private insert(ref: number, hash: number, labels: Labels): MemSeries {
-    const s = new MemSeries(ref, this.internLabels(labels), this.columns, this.columns.allocSlot());
+    const s = new MemSeries(ref, labels, this.columns, this.columns.allocSlot());
     this.byLabels.add(s, hash);
     this.byRef.set(ref, s);
     this.index.add(ref, s.labels);

@@ -46,7 +46,7 @@ export class WALHeadLog implements HeadLog {
 /** Applies replayed records to a head; samples already persisted in blocks are skipped. */
 export class HeadReplayer implements ReplaySink {
   private readonly byWalRef = new RefTable<MemSeries>();
-  private readonly seriesDecoder = new SeriesDecoder();
+  private readonly seriesDecoder: SeriesDecoder;
   private readonly samplesDecoder = new SamplesDecoder();
   samples = 0;
   private unknownRefs = 0;
@@ -54,7 +54,9 @@ export class HeadReplayer implements ReplaySink {
   constructor(
     private readonly head: Head,
     private readonly minValidTime: number
-  ) {}
+  ) {
+    this.seriesDecoder = new SeriesDecoder((name, value) => head.internPair(name, value));
+  }
 
   private series(ref: number): MemSeries | undefined {
     const s = this.byWalRef.get(ref);
@@ -67,7 +69,7 @@ export class HeadReplayer implements ReplaySink {
     switch (type) {
       case RecordType.Series:
         for (const rec of this.seriesDecoder.decode(r)) {
-          const s = head.getOrCreateWithRef(rec.ref, rec.labels);
+          const s = head.getOrCreateWithRef(rec.ref, rec.labels, true);
           // Only a series that kept its reference is described correctly by the old records.
           s.logged = s.ref === rec.ref;
           this.byWalRef.set(rec.ref, s);

@@ -44,4 +44,23 @@ describe('WAL records', () => {
     const again = d.decode(new ByteReader(w.view()));
     expect(again).toEqual(series);
   });
+
+  it('makes label objects through the given pair function, once per distinct pair', () => {
+    const made: string[] = [];
+    const d = new SeriesDecoder((name, value) => {
+      made.push(`${name}=${value}`);
+      return Object.freeze({ name, value });
+    });
+    const series = [
+      { ref: 1, labels: [{ name: 'job', value: 'a' }, { name: 'k', value: 'ü' }] },
+      { ref: 2, labels: [{ name: 'job', value: 'a' }, { name: 'k', value: 'b' }] },
+      { ref: 3, labels: [{ name: 'job', value: 'b' }, { name: 'k', value: 'a' }] },
+    ];
+    const w = new ByteWriter();
+    encodeSeries(w, series);
+    const out = d.decode(new ByteReader(w.view()));
+    expect(out).toEqual(series);
+    expect(out[0].labels[0]).toBe(out[1].labels[0]);
+    expect(made).toEqual(['job=a', 'k=ü', 'k=b', 'job=b', 'k=a']);
+  });
 });

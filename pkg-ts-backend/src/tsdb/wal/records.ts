@@ -1,5 +1,5 @@
 // WAL record payloads (framing and checksums live in segment.ts). Layouts are in FORMAT.md.
-import type { Labels } from '../../model/labels';
+import type { Label, Labels } from '../../model/labels';
 import { ByteReader, ByteWriter, CorruptionError } from '../encoding';
 import type { Interval } from '../tombstones';
 
@@ -36,12 +36,16 @@ export function decodeSeries(r: ByteReader): SeriesRecord[] {
 const CACHED_STRING_MAX = 64;
 
 /**
- * Decodes series records, handing out one string per distinct short ASCII label name or value:
- * replay meets the same few names and values on every series, and looking them up by their
- * bytes is cheaper than decoding each and interning it afterwards.
+ * Decodes series records, handing out one string per distinct short ASCII label name or value
+ * and one label object per distinct pair of them: replay meets the same few pairs on every
+ * series, and looking them up by their bytes is cheaper than decoding and interning each anew.
+ * `pair` makes the label objects (the head passes its interning, so they are the head's own).
  */
 export class SeriesDecoder {
   private readonly strings = new Map<number, string | string[]>();
+  private readonly pairs = new Map<number, Label | Label[]>();
+
+  constructor(private readonly pair: (name: string, value: string) => Label = (name, value) => ({ name, value })) {}
 
   decode(r: ByteReader): SeriesRecord[] {
     const n = r.uvarint();
@@ -49,36 +53,59 @@ export class SeriesDecoder {
     for (let i = 0; i < n; i++) {
       const ref = r.uvarint();
       const nl = r.uvarint();
-      const labels: { name: string; value: string }[] = [];
-      for (let j = 0; j < nl; j++) {
-        const name = this.string(r);
-        labels.push({ name, value: this.string(r) });
-      }
+      const labels: Label[] = [];
+      for (let j = 0; j < nl; j++) labels.push(this.label(r));
       out.push({ ref, labels });
     }
     return out;
   }
 
-  private string(r: ByteReader): string {
+  private label(r: ByteReader): Label {
     const start = r.pos;
-    const len = r.uvarint();
     const buf = r.buf;
-    const p = r.pos;
-    if (len > CACHED_STRING_MAX || p + len > buf.length) {
-      r.pos = start;
-      return r.string();
+    const nameLen = r.uvarint();
+    const nameAt = r.pos;
+    if (nameLen <= CACHED_STRING_MAX && nameAt + nameLen < buf.length) {
+      r.pos = nameAt + nameLen;
+      const valueLen = r.uvarint();
+      const valueAt = r.pos;
+      if (valueLen <= CACHED_STRING_MAX && valueAt + valueLen <= buf.length) {
+        let h = 0x811c9dc5;
+        let ascii = 0;
+        for (let i = nameAt; i < nameAt + nameLen; i++) {
+          ascii |= buf[i];
+          h = Math.imul(h ^ buf[i], 0x01000193);
+        }
+        h = Math.imul(h ^ 0xff, 0x01000193);
+        for (let i = valueAt; i < valueAt + valueLen; i++) {
+          ascii |= buf[i];
+          h = Math.imul(h ^ buf[i], 0x01000193);
+        }
+        if (ascii < 0x80) {
+          r.pos = valueAt + valueLen;
+          const found = this.pairs.get(h);
+          if (found !== undefined) {
+            if (!Array.isArray(found)) {
+              if (samePair(found, buf, nameAt, nameLen, valueAt, valueLen)) return found;
+            } else for (const l of found) if (samePair(l, buf, nameAt, nameLen, valueAt, valueLen)) return l;
+          }
+          const l = this.pair(this.asciiString(buf, nameAt, nameLen), this.asciiString(buf, valueAt, valueLen));
+          if (found === undefined) this.pairs.set(h, l);
+          else if (!Array.isArray(found)) this.pairs.set(h, [found, l]);
+          else found.push(l);
+          return l;
+        }
+      }
     }
+    r.pos = start;
+    const name = r.string();
+    return this.pair(name, r.string());
+  }
+
+  /** The string of `len` ASCII bytes at `p`, shared with earlier equal ones. */
+  private asciiString(buf: Uint8Array, p: number, len: number): string {
     let h = 0x811c9dc5;
-    let ascii = 0;
-    for (let i = p; i < p + len; i++) {
-      ascii |= buf[i];
-      h = Math.imul(h ^ buf[i], 0x01000193);
-    }
-    if (ascii >= 0x80) {
-      r.pos = start;
-      return r.string();
-    }
-    r.pos = p + len;
+    for (let i = p; i < p + len; i++) h = Math.imul(h ^ buf[i], 0x01000193);
     const found = this.strings.get(h);
     if (found !== undefined) {
       if (typeof found === 'string') {
@@ -91,6 +118,10 @@ export class SeriesDecoder {
     else found.push(str);
     return str;
   }
+}
+
+function samePair(l: Label, buf: Uint8Array, nameAt: number, nameLen: number, valueAt: number, valueLen: number): boolean {
+  return sameAscii(l.name, buf, nameAt, nameLen) && sameAscii(l.value, buf, valueAt, valueLen);
 }
 
 function sameAscii(s: string, buf: Uint8Array, p: number, len: number): boolean {
