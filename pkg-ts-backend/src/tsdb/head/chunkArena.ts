@@ -18,6 +18,7 @@ const NONE = 0xffffffff;
 /** Marker, order, padding, next and previous free block: bytes used inside a free block. */
 const FREE_HEADER = 12;
 
+const MAX_PAGES = Math.floor(NONE / PAGE_BYTES);
 const EMPTY = new Uint8Array(0);
 
 /** Bytes of a slab of this order (orders stay far below the 2^25 where the shift would overflow). */
@@ -131,6 +132,8 @@ export class ChunkArena {
       this.pages[reused] = bytes;
       return reused;
     }
+    // Addresses are 32-bit (they live in Uint32 columns); never hand out one that wraps.
+    if (this.pages.length >= MAX_PAGES) throw new Error('open-chunk arena full (4 GiB)');
     this.pages.push(bytes);
     return this.pages.length - 1;
   }
