@@ -17,7 +17,7 @@ eval instant at 10m sum(requests_total)
 eval range from 0 to 2m step 1m requests_total{job="a"}
   requests_total{job="a"} 0 10 20
 
-eval instant at 10m limitk(1, requests_total)
+eval instant at 10m requests_total{job="a"} / on() requests_total
   expect fail
 `;
 
@@ -47,12 +47,15 @@ describe('flint promqltest', () => {
     expect(lines[lines.length - 1]).toBe('3 passed, 1 failed, 0 skipped');
   });
 
-  it('enables experimental functions with --enable-feature', async () => {
+  it("runs with the experimental language on, like Prometheus's runner; --strict-features takes only --enable-feature", async () => {
     const file = join(dir, 'y.test');
     writeFileSync(file, 'load 1m\n  m{a="1"} 1\n\neval instant at 0 count(limitk(1, m))\n  {} 1\n');
-    expect(await run(['promqltest', file])).toBe(1);
+    expect(await run(['promqltest', file])).toBe(0);
+    expect(out).toBe('1 passed, 0 failed, 0 skipped\n');
     out = '';
-    expect(await run(['promqltest', '--enable-feature=promql-experimental-functions', file])).toBe(0);
+    expect(await run(['promqltest', '--strict-features', file])).toBe(1);
+    out = '';
+    expect(await run(['promqltest', '--strict-features', '--enable-feature=promql-experimental-functions', file])).toBe(0);
     expect(out).toBe('1 passed, 0 failed, 0 skipped\n');
   });
 });

@@ -1,5 +1,5 @@
 // `flint promqltest FILE...`: runs Prometheus's PromQL `.test` scripts against flint's engine.
-import { languageFeatures } from '../promql/features';
+import { ALL_LANGUAGE_FEATURES, languageFeatures } from '../promql/features';
 import { runTestFile } from '../promql/promqltest';
 import { registerSubcommand } from './flint';
 
@@ -11,7 +11,12 @@ registerSubcommand({
     {
       name: 'enable-feature',
       kind: 'list',
-      help: 'Enable a feature: promql-experimental-functions, promql-extended-range-selectors, promql-binop-fill-modifiers (promql-duration-expr is always on).',
+      help: 'With --strict-features, enable a feature: promql-experimental-functions, promql-extended-range-selectors, promql-binop-fill-modifiers (promql-duration-expr is always on).',
+    },
+    {
+      name: 'strict-features',
+      kind: 'bool',
+      help: "Enable only the features given with --enable-feature. By default every experimental PromQL feature is on, as in Prometheus's own test runner.",
     },
     { name: 'verbose', kind: 'bool', help: 'Also list skipped cases with the reason.' },
   ],
@@ -21,7 +26,8 @@ registerSubcommand({
       return 2;
     }
     const features = (flags.get('enable-feature') as string[]).flatMap((f) => f.split(','));
-    const enabled = languageFeatures(features);
+    // Prometheus runs its test files with the experimental language on; so does flint by default.
+    const enabled = flags.get('strict-features') ? languageFeatures(features) : ALL_LANGUAGE_FEATURES;
     let passed = 0;
     let failed = 0;
     let skipped = 0;
