@@ -21,4 +21,30 @@ describe('SeriesMap', () => {
     m.delete(a);
     expect(m.get(a.labels)).toBeUndefined();
   });
+
+  it('agrees with a plain map through random adds and deletes, with heavily colliding hashes', () => {
+    type Entry = { labels: ReturnType<typeof labelsFromRecord>; hash: number };
+    const m = new SeriesMap<Entry>();
+    const model = new Map<string, Entry>();
+    let seed = 3;
+    const rand = (n: number): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+    for (let step = 0; step < 6000; step++) {
+      const id = String(rand(800));
+      const existing = model.get(id);
+      // Few distinct hashes: long probe runs and many entries per hash.
+      const hash = Number(id) % 13;
+      if (existing && rand(3) === 0) {
+        m.delete(existing, existing.hash);
+        model.delete(id);
+      } else if (!existing) {
+        const e = { labels: labelsFromRecord({ id }), hash };
+        m.add(e, hash);
+        model.set(id, e);
+      }
+      if (step % 500 === 0 || step === 5999) {
+        expect(m.size).toBe(model.size);
+        for (let k = 0; k < 800; k++) expect(m.get(labelsFromRecord({ id: String(k) }), k % 13)).toBe(model.get(String(k)));
+      }
+    }
+  });
 });
