@@ -11,6 +11,7 @@
 import type { Labels } from '../model/labels';
 import type { SeriesRef } from '../storage/interface';
 import type { MetricMetadata } from '../textparse';
+import { LabelInterner, sharedLabelInterner } from './labelInterner';
 
 /** A series' final labels and storage ref, for stale markers. */
 export interface CachedSeries {
@@ -71,6 +72,9 @@ export class ScrapeCache {
   private producedCount = 0;
   private droppedSeenCount = 0;
   iter = 0;
+
+  /** Label sets are kept through `interner`, so series of all targets share their label pairs. */
+  constructor(private readonly interner: LabelInterner = sharedLabelInterner) {}
 
   startIteration(): void {
     this.iter++;
@@ -155,7 +159,7 @@ export class ScrapeCache {
     const k = detachString(key);
     const slot = this.freeSlots.pop() ?? this.newSlot();
     this.keys[slot] = k;
-    this.labelSets[slot] = labels;
+    this.labelSets[slot] = this.interner.intern(labels);
     this.lastIters[slot] = -1;
     this.positions[slot] = -1;
     this.slotByKey.set(k, slot);
@@ -184,6 +188,7 @@ export class ScrapeCache {
   private freeSlot(slot: number): void {
     this.slotByKey.delete(this.keys[slot]);
     this.keys[slot] = '';
+    this.interner.release(this.labelSets[slot]);
     this.labelSets[slot] = NO_LABELS;
     this.lastIters[slot] = FREE;
     this.positions[slot] = -1;
@@ -243,6 +248,14 @@ export class ScrapeCache {
     this.added.length = 0;
     this.orderLength = 0;
     for (let s = 0; s < this.slotsUsed; s++) if (this.lastIters[s] !== FREE) this.lastIters[s] = -1;
+  }
+
+  /** Forgets every series (the target is gone for good), giving their label pairs back. */
+  dispose(): void {
+    for (let s = 0; s < this.slotsUsed; s++) if (this.lastIters[s] !== FREE) this.freeSlot(s);
+    this.added.length = 0;
+    this.orderLength = 0;
+    this.lastOrderLength = 0;
   }
 
   /** Metadata (TYPE/HELP/UNIT) of the last successful scrape. */

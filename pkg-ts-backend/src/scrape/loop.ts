@@ -419,7 +419,13 @@ export class ScrapeLoop {
     clearTimeout(this.timer);
     this.abort?.abort();
     await this.running;
-    if (staleness) await this.writeEndOfRunStaleness();
+    if (staleness) await this.retire();
+  }
+
+  /** End of the target: stale markers for what it last produced, then its cache is given up. */
+  async retire(): Promise<void> {
+    await this.writeEndOfRunStaleness();
+    this.cache.dispose();
   }
 
   /** Stale markers for the last scrape's series and the synthetic ones, after the loop stopped. */

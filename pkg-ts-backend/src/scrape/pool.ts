@@ -190,7 +190,7 @@ export class ScrapePool {
     const wanted = this.resolve(this.groups);
     // Targets that survive the new relabeling keep their caches (no spurious new series).
     this.startLoops(wanted, old);
-    await Promise.all([...old].filter(([key]) => !wanted.has(key)).map(([, loop]) => loop.writeEndOfRunStaleness()));
+    await Promise.all([...old].filter(([key]) => !wanted.has(key)).map(([, loop]) => loop.retire()));
   }
 
   /** Stops every loop; `staleness` when the pool itself goes away (not on shutdown). */
