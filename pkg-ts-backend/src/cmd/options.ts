@@ -15,6 +15,8 @@ export interface ServerOptions {
   enableAdminApi: boolean;
   enableRemoteWriteReceiver: boolean;
   enableOtlpReceiver: boolean;
+  /** 0 when --no-scrape.adjust-timestamps. */
+  scrapeTimestampToleranceMs: number;
   readTimeoutMs: number;
   maxConnections: number;
   tsdbPath: string;
@@ -68,6 +70,7 @@ export function serverOptions(values: FlagValues, argv: readonly string[]): Serv
     enableAdminApi: bool('web.enable-admin-api'),
     enableRemoteWriteReceiver: bool('web.enable-remote-write-receiver'),
     enableOtlpReceiver: bool('web.enable-otlp-receiver'),
+    scrapeTimestampToleranceMs: bool('scrape.adjust-timestamps') ? dur('scrape.timestamp-tolerance') : 0,
     readTimeoutMs: dur('web.read-timeout'),
     maxConnections: int('web.max-connections'),
     tsdbPath: str('storage.tsdb.path'),

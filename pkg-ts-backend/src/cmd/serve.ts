@@ -136,7 +136,12 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     logger: logger.child({ component: 'query engine' }),
   });
   const discovery = new DiscoveryManager(logger.child({ component: 'discovery manager scrape' }));
-  const scrape = new ScrapeManager(appendable, { logger, externalLabels: initial.global.externalLabels });
+  const scrape = new ScrapeManager(appendable, {
+    logger,
+    externalLabels: initial.global.externalLabels,
+    exemplars,
+    timestampToleranceMs: opts.scrapeTimestampToleranceMs,
+  });
   discovery.onUpdate((groups) => scrape.onTargetGroups(groups));
   const notifier = new Notifier({
     logger: logger.child({ component: 'notifier' }),

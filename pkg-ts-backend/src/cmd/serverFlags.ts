@@ -9,6 +9,8 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   { name: 'web.enable-lifecycle', kind: 'bool', help: 'Enable shutdown and reload via HTTP request.' },
   { name: 'web.enable-admin-api', kind: 'bool', help: 'Enable API endpoints for admin control actions.' },
   { name: 'web.enable-remote-write-receiver', kind: 'bool', help: 'Enable the remote write receiver at /api/v1/write.' },
+  { name: 'scrape.adjust-timestamps', kind: 'bool', default: 'true', help: 'Adjust scrape timestamps by up to `scrape.timestamp-tolerance` to align them to the intended schedule.' },
+  { name: 'scrape.timestamp-tolerance', kind: 'duration', default: '2ms', help: 'Timestamp tolerance for --scrape.adjust-timestamps.' },
   { name: 'web.enable-otlp-receiver', kind: 'bool', help: 'Enable the OTLP receiver at /api/v1/otlp/v1/metrics.' },
   { name: 'web.read-timeout', kind: 'duration', help: 'Maximum duration before timing out read of the request.', default: '5m' },
   { name: 'web.max-connections', kind: 'int', help: 'Maximum number of simultaneous connections.', default: '512' },

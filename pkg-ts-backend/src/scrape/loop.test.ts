@@ -7,7 +7,9 @@ import { isStaleNaN } from '../model/value';
 import { Appendable, Appender, StorageError } from '../storage/interface';
 import { createLogger } from '../util/log';
 import { acceptHeader, ScrapeClient } from './client';
-import { goDuration, ScrapeLoop } from './loop';
+import { ExemplarStorage } from '../storage/exemplars';
+import { Matcher } from '../model/matcher';
+import { goDuration, ScrapeLoop, ScrapeLoopOptions } from './loop';
 import { populateTarget } from './target';
 
 interface Stored {
@@ -75,7 +77,7 @@ function serve(body: string | Buffer, contentType = TEXT, status = 200, headers:
   };
 }
 
-function makeLoop(extraConfig = '', storage = new RecordingStorage()) {
+function makeLoop(extraConfig = '', storage = new RecordingStorage(), extraOpts: Partial<ScrapeLoopOptions> = {}) {
   const cfg = parseConfig(`scrape_configs:\n  - job_name: test\n    scrape_timeout: 500ms\n${extraConfig}`, 'test.yml')
     .scrapeConfigs[0];
   const r = populateTarget([], labelsFromRecord({ __address__: `127.0.0.1:${port}` }), cfg);
@@ -102,6 +104,7 @@ function makeLoop(extraConfig = '', storage = new RecordingStorage()) {
       fallbackScrapeProtocol: cfg.fallbackScrapeProtocol,
       validationScheme: cfg.metricNameValidationScheme,
       offsetSeed: 0n,
+      ...extraOpts,
     },
     logger
   );
@@ -324,6 +327,51 @@ describe('scrape loop', () => {
     const tl = `instance="${instance}", job="test"`;
     for (const s of [`a{${tl}}`, `up{${tl}}`, `scrape_series_added{${tl}}`])
       expect(isStaleNaN(storage.values(s).at(-1) as number)).toBe(true);
+    client.close();
+  });
+});
+
+describe('scrape loop extras', () => {
+  const OM = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+  test('exemplars of a committed OpenMetrics scrape go to exemplar storage; a failed scrape stores none', async () => {
+    const exemplars = new ExemplarStorage(100);
+    const { loop, client, instance } = makeLoop('', new RecordingStorage(), { exemplars });
+    serve('# TYPE req counter\nreq_total 5 # {trace_id="abc"} 1.5 1600000000.000\nreq_created 1\n# TYPE lat histogram\nlat_bucket{le="1"} 2 # {trace_id="def"} 0.5\nlat_bucket{le="+Inf"} 2\nlat_sum 1\nlat_count 2\n# EOF\n', OM);
+    await loop.scrapeAndReport();
+    const all = exemplars.select(-Infinity, Infinity, [[new Matcher('=~', '__name__', '.+')]]);
+    expect(all.map((r) => formatLabels(r.seriesLabels))).toEqual([
+      `lat_bucket{instance="${instance}", job="test", le="1.0"}`,
+      `req_total{instance="${instance}", job="test"}`,
+    ]);
+    expect(all[1].exemplars).toEqual([{ labels: labelsFromRecord({ trace_id: 'abc' }), value: 1.5, ts: 1_600_000_000_000 }]);
+    // Without its own timestamp an exemplar takes the sample's.
+    expect(Math.abs(all[0].exemplars[0].ts - loop.lastScrape)).toBeLessThan(1000);
+
+    serve('# TYPE req counter\nreq_total 6 # {trace_id="zzz"} 2 1600000001.000\nreq_total{ garbage\n# EOF\n', OM);
+    await sleep(2);
+    await loop.scrapeAndReport();
+    expect(loop.health).toBe('down');
+    expect(exemplars.size()).toBe(2);
+    client.close();
+  });
+
+  test('a scrape within the tolerance of one interval after the last gets exactly that timestamp', async () => {
+    const storage = new RecordingStorage();
+    const { loop, client, instance } = makeLoop('    scrape_interval: 5m\n', storage, { timestampToleranceMs: 5 });
+    const series = `a{instance="${instance}", job="test"}`;
+    const t0 = 1_700_000_000_000;
+    const now = jest.spyOn(Date, 'now');
+    try {
+      serve('a 1\n');
+      for (const at of [t0, t0 + 300_000 + 3, t0 + 600_000 - 4, t0 + 900_000 + 40]) {
+        now.mockReturnValue(at);
+        await loop.scrapeAndReport();
+      }
+    } finally {
+      now.mockRestore();
+    }
+    expect(storage.samples.filter((s) => s.series === series).map((s) => s.t)).toEqual([t0, t0 + 300_000, t0 + 600_000, t0 + 900_000 + 40]);
     client.close();
   });
 });

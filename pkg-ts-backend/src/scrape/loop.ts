@@ -24,6 +24,7 @@ import {
 import { createParser, Entry, MetricMetadata } from '../textparse';
 import type { Logger } from '../util/log';
 import * as metrics from '../util/metrics';
+import { ExemplarError, ExemplarInput, ExemplarStorage } from '../storage/exemplars';
 import { ScrapeCache } from './cache';
 import { ScrapeClient, ScrapeError } from './client';
 import { ResolvedTarget, scrapeOffsetMs, TargetHealth } from './target';
@@ -41,6 +42,22 @@ export interface ScrapeLoopOptions {
   validationScheme: NameValidationScheme;
   /** Mixed into every target's offset (Prometheus seeds it from external labels and hostname). */
   offsetSeed: bigint;
+  /** Where exemplars of OpenMetrics scrapes go (exemplar storage enabled); dropped without it. */
+  exemplars?: ExemplarSink;
+  /**
+   * A scrape starting within this many ms of one interval after the previous scrape's timestamp
+   * gets exactly that timestamp (Prometheus's --scrape.timestamp-tolerance, with
+   * --scrape.adjust-timestamps): timer jitter would otherwise cost chunk space. 0 turns it off.
+   */
+  timestampToleranceMs?: number;
+}
+
+/** The part of exemplar storage a scrape loop uses. */
+export type ExemplarSink = Pick<ExemplarStorage, 'add'>;
+
+interface PendingExemplar {
+  series: Labels;
+  exemplar: ExemplarInput;
 }
 
 /** A scrape that fails as a whole: nothing of its body is kept. */
@@ -76,6 +93,8 @@ export class ScrapeLoop {
   private readonly reportRefs: SeriesRef[] = REPORT_SERIES.map(() => 0);
   /** Timestamp of the last report, so end-of-run stale markers land after it. */
   private lastAppendTime = 0;
+  /** Exemplars of the running scrape, stored once its samples are committed. */
+  private pendingExemplars: PendingExemplar[] = [];
 
   constructor(
     readonly target: ResolvedTarget,
@@ -134,7 +153,8 @@ export class ScrapeLoop {
       error = (e as Error).message;
     }
     if (this.stopped) return;
-    const appendTime = Math.max(start, this.lastAppendTime + 1);
+    const appendTime = Math.max(this.alignedTime(start), this.lastAppendTime + 1);
+    this.pendingExemplars = [];
     const cache = this.cache;
     cache.startIteration();
     let app = this.appendable.appender();
@@ -148,6 +168,7 @@ export class ScrapeLoop {
           this.logger.error('Unexpected error while appending a scrape', { err: e as Error });
         app.rollback();
         app = this.appendable.appender();
+        this.pendingExemplars = [];
         error = (e as Error).message;
       }
     }
@@ -169,16 +190,41 @@ export class ScrapeLoop {
     ]);
     try {
       await app.commit();
+      this.storeExemplars();
     } catch (e) {
       this.logger.error('Scrape commit failed', { err: e as Error });
       error ??= (e as Error).message;
     }
+    this.pendingExemplars = [];
     this.lastAppendTime = appendTime;
     this.health = error === undefined ? 'up' : 'down';
     this.lastError = error ?? '';
     this.lastScrape = start;
     this.lastScrapeDuration = durationSeconds;
     if (error !== undefined) this.logger.debug('Scrape failed', { target: this.target.url, err: error });
+  }
+
+  /** The scrape timestamp: `start`, or the previous one plus the interval when within tolerance. */
+  private alignedTime(start: number): number {
+    const tolerance = this.opts.timestampToleranceMs ?? 0;
+    const interval = this.target.intervalMs;
+    // As Prometheus: only for intervals long enough that the tolerance is a small part of them.
+    if (tolerance <= 0 || this.lastAppendTime === 0 || interval <= 100 * tolerance) return start;
+    const expected = this.lastAppendTime + interval;
+    return Math.abs(start - expected) < tolerance ? expected : start;
+  }
+
+  private storeExemplars(): void {
+    const sink = this.opts.exemplars;
+    if (!sink) return;
+    for (const { series, exemplar } of this.pendingExemplars) {
+      try {
+        sink.add(series, exemplar);
+      } catch (e) {
+        // Duplicates (the same exemplar exposed again) and out-of-order ones are dropped, as in Prometheus.
+        if (!(e instanceof ExemplarError)) throw e;
+      }
+    }
   }
 
   /** Parses and appends a body; throws ScrapeFailure/ParseError/StorageError to fail the whole scrape. */
@@ -281,6 +327,10 @@ export class ScrapeLoop {
         else if (e.message === ERR_OUT_OF_BOUNDS) outOfBounds++;
         else throw e;
         continue;
+      }
+      if (this.opts.exemplars) {
+        const ex = parser.exemplar();
+        if (ex) this.pendingExemplars.push({ series: labels, exemplar: { labels: ex.labels, value: ex.value, ts: ex.timestamp ?? t } });
       }
       const trackStaleness = !explicitTimestamp || trackTimestampsStaleness;
       if (slot >= 0) {

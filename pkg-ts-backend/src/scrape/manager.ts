@@ -8,6 +8,7 @@ import type { MetricMetadata } from '../textparse';
 import type { Logger } from '../util/log';
 import * as metrics from '../util/metrics';
 import { DroppedTargetInfo, ScrapePool, TargetInfo } from './pool';
+import type { ExemplarSink, ScrapeLoopOptions } from './loop';
 import { TargetGroup, targetHash } from './target';
 
 export interface TargetMetadataEntry extends MetricMetadata {
@@ -18,6 +19,10 @@ export interface TargetMetadataEntry extends MetricMetadata {
 export interface ScrapeManagerOptions {
   logger: Logger;
   externalLabels?: Labels;
+  /** Exemplar storage, when enabled. */
+  exemplars?: ExemplarSink;
+  /** --scrape.timestamp-tolerance in ms when --scrape.adjust-timestamps is on, else 0. */
+  timestampToleranceMs?: number;
 }
 
 export class ScrapeManager {
@@ -25,6 +30,7 @@ export class ScrapeManager {
   private readonly groups = new Map<string, TargetGroup[]>();
   private readonly logger: Logger;
   private readonly offsetSeed: bigint;
+  private readonly loopExtras: Pick<ScrapeLoopOptions, 'exemplars' | 'timestampToleranceMs'>;
   /** Serialises config applications and target syncs so pool changes never interleave. */
   private pending: Promise<void> = Promise.resolve();
 
@@ -34,6 +40,7 @@ export class ScrapeManager {
   ) {
     this.logger = opts.logger.child({ component: 'scrape manager' });
     this.offsetSeed = targetHash(labelsKey(opts.externalLabels ?? []) + hostname());
+    this.loopExtras = { exemplars: opts.exemplars, timestampToleranceMs: opts.timestampToleranceMs };
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -72,7 +79,7 @@ export class ScrapeManager {
         let created: ScrapePool;
         metrics.targetScrapePoolsTotal.inc();
         try {
-          created = new ScrapePool(sc, this.appendable, this.logger.child({ scrape_pool: name }), this.offsetSeed);
+          created = new ScrapePool(sc, this.appendable, this.logger.child({ scrape_pool: name }), this.offsetSeed, this.loopExtras);
         } catch (e) {
           metrics.targetScrapePoolsFailedTotal.inc();
           this.logger.error('error creating new scrape pool', { err: e as Error, scrape_pool: name });

@@ -9,7 +9,7 @@ import type { Appendable } from '../storage/interface';
 import type { Logger } from '../util/log';
 import * as metrics from '../util/metrics';
 import { acceptHeader, ScrapeClient } from './client';
-import { ScrapeLoop } from './loop';
+import { ScrapeLoop, ScrapeLoopOptions } from './loop';
 import { populateTarget, ResolvedTarget, TargetGroup, TargetHealth } from './target';
 
 export interface TargetInfo {
@@ -71,7 +71,8 @@ export class ScrapePool {
     private cfg: ScrapeConfig,
     private readonly appendable: Appendable,
     private readonly logger: Logger,
-    private readonly offsetSeed: bigint
+    private readonly offsetSeed: bigint,
+    private readonly loopExtras: Pick<ScrapeLoopOptions, 'exemplars' | 'timestampToleranceMs'> = {}
   ) {
     this.client = this.newClient();
     this.fingerprint = scrapeConfigFingerprint(cfg);
@@ -109,6 +110,7 @@ export class ScrapePool {
         fallbackScrapeProtocol: c.fallbackScrapeProtocol,
         validationScheme: c.metricNameValidationScheme,
         offsetSeed: this.offsetSeed,
+        ...this.loopExtras,
       },
       this.logger.child({ target: target.url }),
       previous?.cache
