@@ -58,7 +58,8 @@ export function rechunk(
 /**
  * The head's series with their data in [mint, maxtExclusive), sorted by label set. Taken
  * series by series while appends go on: they only add data at or after maxtExclusive (the
- * head rejects older samples by then), and closed chunks are never rewritten in place.
+ * head rejects older samples by then, out-of-order ones included once the caller has raised
+ * its minimum valid time), and closed chunks are never rewritten in place.
  */
 export async function* headSeriesForBlock(
   head: Head,
@@ -69,13 +70,13 @@ export async function* headSeriesForBlock(
   const series: MemSeries[] = [];
   let seen = 0;
   for (const s of head.allSeries()) {
-    if (s.numChunks() > 0 && s.firstT() < maxtExclusive && s.lastT >= mint) series.push(s);
+    if (s.numChunks() > 0 && head.seriesFirstT(s) < maxtExclusive && s.lastT >= mint) series.push(s);
     if ((++seen & 1023) === 0 && y.due()) await y.pause();
   }
   await sortYielding(series, (a, b) => compareLabels(a.labels, b.labels), y);
   for (const s of series) {
     const chunks = rechunk(
-      s.encodedChunksIn(mint, maxtExclusive - 1),
+      head.encodedChunksOf(s, mint, maxtExclusive - 1),
       mint,
       maxtExclusive - 1,
       head.deletedOf(s.ref),

@@ -13,6 +13,7 @@ import type { Matcher } from '../model/matcher';
 import type { Appendable, Appender, Querier, Queryable, SeriesRef } from '../storage/interface';
 import { Logger, nopLogger } from '../util/log';
 import * as metrics from '../util/metrics';
+import { Counter } from 'prom-client';
 import { Block } from './block/block';
 import type { BlockMeta } from './block/files';
 import { isULID } from './block/ulid';
@@ -34,6 +35,13 @@ const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 const COMPACTION_INTERVAL_MS = 60 * 1000;
 
+const outOfOrderSamplesAppended = new Counter<'type'>({
+  name: 'flint_tsdb_head_out_of_order_samples_appended_total',
+  help: 'Total number of appended out of order samples.',
+  labelNames: ['type'],
+  registers: [metrics.registry],
+});
+
 export interface TSDBOptions {
   retentionTimeMs: number;
   /** 0 disables size-based retention. */
@@ -44,6 +52,8 @@ export interface TSDBOptions {
   logger: Logger;
   /** Longest run of background work between event-loop turns, in ms (0: a turn at every step). */
   workSliceMs: number;
+  /** Out-of-order ingestion window (`storage.tsdb.out_of_order_time_window`), ms; 0 disables it. */
+  outOfOrderTimeWindowMs: number;
 }
 
 /** A deletion made while a job that writes a block was running. */
@@ -65,6 +75,7 @@ export function resolveOptions(opts: Partial<TSDBOptions> = {}): TSDBOptions {
     walFsync: opts.walFsync ?? 'commit',
     logger: opts.logger ?? nopLogger,
     workSliceMs: opts.workSliceMs ?? 10,
+    outOfOrderTimeWindowMs: opts.outOfOrderTimeWindowMs ?? 0,
   };
 }
 
@@ -107,6 +118,8 @@ export class TSDB implements Appendable, Queryable {
   /** Deletions to apply to the block being written; null when no block is being written. */
   private pendingDeletions: PendingDeletion[] | null = null;
   private closed = false;
+  /** The head's out-of-order sample count already added to the metric. */
+  private outOfOrderCounted: number;
 
   private constructor(
     readonly dir: string,
@@ -118,6 +131,8 @@ export class TSDB implements Appendable, Queryable {
     private readonly lock: DirLock
   ) {
     this.blockList = blocks;
+    // Samples replayed from the WAL were counted by the process that appended them.
+    this.outOfOrderCounted = head.outOfOrderAppended;
     this.ranges = compactionRanges(opts.minBlockDurationMs, opts.maxBlockDurationMs);
     this.yielder = new Yielder(opts.workSliceMs);
     this.timer = setInterval(() => this.scheduleCompaction(), COMPACTION_INTERVAL_MS);
@@ -139,7 +154,10 @@ export class TSDB implements Appendable, Queryable {
   private static async openLocked(dir: string, opts: TSDBOptions, lock: DirLock): Promise<TSDB> {
     const logger = opts.logger;
     const blocks = await loadBlocks(dir, logger);
-    const head = new Head({ chunkRangeMs: opts.minBlockDurationMs });
+    const head = new Head({
+      chunkRangeMs: opts.minBlockDurationMs,
+      outOfOrderTimeWindowMs: opts.outOfOrderTimeWindowMs,
+    });
     const minValid = blocks.length > 0 ? blocks[blocks.length - 1].meta.maxTime : -Infinity;
     head.setMinValidTime(minValid);
     const progress: ReplayProgress = { min: 0, max: 0, current: 0 };
@@ -158,9 +176,19 @@ export class TSDB implements Appendable, Queryable {
     return new TSDB(dir, opts, head, wal, blocks, progress, lock);
   }
 
+  /** Applies a reloaded `out_of_order_time_window` (ms; 0 disables out-of-order ingestion). */
+  setOutOfOrderTimeWindow(ms: number): void {
+    this.head.setOutOfOrderTimeWindow(ms);
+  }
+
   appender(): Appender {
     return new DBAppender(this.head.appender(), (samples) => {
       if (samples > 0) metrics.tsdbHeadSamplesAppendedTotal.inc({ type: 'float' }, samples);
+      const outOfOrder = this.head.outOfOrderAppended;
+      if (outOfOrder > this.outOfOrderCounted) {
+        outOfOrderSamplesAppended.inc({ type: 'float' }, outOfOrder - this.outOfOrderCounted);
+        this.outOfOrderCounted = outOfOrder;
+      }
       metrics.tsdbHeadSeries.set(this.head.numSeries());
       if (this.headCompactable()) this.scheduleCompaction();
     });
@@ -277,6 +305,8 @@ export class TSDB implements Appendable, Queryable {
     while (!this.closed && this.headCompactable()) {
       const mint = Math.floor(this.head.minT() / r) * r;
       const maxt = mint + r;
+      // Out-of-order appends must not land in the range while it is being written.
+      this.head.setMinValidTime(maxt);
       const fresh = await this.produceBlock(
         () => writeBlock(this.dir, headSeriesForBlock(this.head, mint, maxt, y), { mint, maxt, level: 1 }, y),
         (b) => {
@@ -378,7 +408,7 @@ async function truncateHead(head: Head, mint: number, y: Yielder): Promise<void>
   head.setMinValidTime(mint);
   let n = 0;
   for (const s of head.allSeries()) {
-    s.truncateBefore(mint);
+    head.truncateSeries(s, mint);
     if ((++n & 255) === 0 && y.due()) await y.pause();
   }
   head.truncate(mint);

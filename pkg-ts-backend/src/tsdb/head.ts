@@ -4,8 +4,10 @@
 import { Label, Labels } from '../model/labels';
 import type { Matcher } from '../model/matcher';
 import type { Appendable, Appender, Querier, Queryable } from '../storage/interface';
+import { XorChunkIterator } from './chunkenc/xor';
 import { HeadAppender } from './head/appender';
 import { MemSeries } from './head/memSeries';
+import { EncodedSamplesChunk, mergeOutOfOrder, OutOfOrderSamples } from './head/outOfOrder';
 import { RefTable } from './head/refTable';
 import { SeriesColumns } from './head/seriesColumns';
 import { hashLabels, SeriesMap } from './head/seriesMap';
@@ -16,6 +18,8 @@ import { Interval, Intervals, TombstoneSet } from './tombstones';
 
 export const DEFAULT_CHUNK_SIZE = 120;
 
+const scratchValue = new Float64Array(1);
+
 export interface HeadOptions {
   /** Samples per chunk before a new one is cut (default 120). */
   chunkSize?: number;
@@ -24,7 +28,14 @@ export interface HeadOptions {
    * half of it behind the newest sample are out of bounds, as in Prometheus. Unset: no limits.
    */
   chunkRangeMs?: number;
+  /**
+   * How far behind the head's newest sample a sample older than its series' newest may be and
+   * still be accepted (out-of-order ingestion), in ms; 0 (default) rejects them.
+   */
+  outOfOrderTimeWindowMs?: number;
 }
+
+export { ERR_TOO_OLD_SAMPLE } from './head/outOfOrder';
 
 /** Receives every commit before it becomes visible (the WAL); the promise settles once durable. */
 export interface HeadLog {
@@ -54,11 +65,34 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
   private maxTime = -Infinity;
   /** Samples before this are out of bounds (they belong to persisted blocks). */
   private minValidTime = -Infinity;
+  private outOfOrderWindowMs: number;
+  /** Out-of-order samples by series reference; most series never have any. */
+  private readonly outOfOrder = new Map<number, OutOfOrderSamples>();
+  /** Out-of-order samples applied so far (commits and replay). */
+  outOfOrderAppended = 0;
   log: HeadLog | undefined;
 
   constructor(opts: HeadOptions = {}) {
     this.chunkSize = Math.max(1, Math.min(opts.chunkSize ?? DEFAULT_CHUNK_SIZE, 0xffff));
     this.chunkRangeMs = opts.chunkRangeMs ?? 0;
+    this.outOfOrderWindowMs = Math.max(0, opts.outOfOrderTimeWindowMs ?? 0);
+  }
+
+  get outOfOrderTimeWindowMs(): number {
+    return this.outOfOrderWindowMs;
+  }
+
+  /** Changes the out-of-order window (a configuration reload); samples already held stay. */
+  setOutOfOrderTimeWindow(ms: number): void {
+    this.outOfOrderWindowMs = Math.max(0, ms);
+  }
+
+  /**
+   * The oldest timestamp an out-of-order sample may carry now: within the window behind the
+   * head's newest sample, and never in a range already persisted in a block.
+   */
+  outOfOrderMinTime(): number {
+    return Math.max(this.minValidTime, this.maxTime - this.outOfOrderWindowMs);
   }
 
   appender(): Appender {
@@ -159,13 +193,92 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
     return s;
   }
 
-  /** Appends a committed sample; returns false when it is not newer than the series' last one. */
+  /**
+   * Applies a committed sample. One not newer than the series' last goes among its out-of-order
+   * samples while the window is open and its range not persisted; returns false when the sample
+   * was dropped (out of order, or a timestamp the series already holds).
+   */
   appendSample(s: MemSeries, t: number, v: number): boolean {
-    if (t <= s.lastT) return false;
+    if (t <= s.lastT) return this.outOfOrderWindowMs > 0 && this.insertOutOfOrder(s, t, v);
     s.append(t, v, this.chunkSize, this.chunkRangeMs);
     if (t < this.minTime) this.minTime = t;
     if (t > this.maxTime) this.maxTime = t;
     return true;
+  }
+
+  private insertOutOfOrder(s: MemSeries, t: number, v: number): boolean {
+    if (t < this.minValidTime || this.valueAt(s, t, scratchValue)) return false;
+    let ooo = this.outOfOrder.get(s.ref);
+    if (ooo === undefined) {
+      ooo = new OutOfOrderSamples();
+      this.outOfOrder.set(s.ref, ooo);
+    }
+    ooo.insert(t, v);
+    if (t < this.minTime) this.minTime = t;
+    this.outOfOrderAppended++;
+    return true;
+  }
+
+  /**
+   * Whether the series holds a committed sample at t (in order or not); its value goes to
+   * `out[0]` (a typed array keeps a NaN payload exact).
+   */
+  valueAt(s: MemSeries, t: number, out: Float64Array): boolean {
+    if (t > s.lastT) return false;
+    if (t === s.lastT) {
+      out[0] = s.lastV;
+      return true;
+    }
+    if (this.outOfOrder.get(s.ref)?.valueAt(t, out)) return true;
+    for (const c of s.chunksIn(t, t)) {
+      const it = c.iterator();
+      while (it.next()) {
+        if (it.t() < t) continue;
+        if (it.t() > t) break;
+        out[0] = it.v();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The series' oldest sample time, out-of-order samples included (Infinity when empty). */
+  seriesFirstT(s: MemSeries): number {
+    const first = s.firstT();
+    if (this.outOfOrder.size === 0) return first;
+    const ooo = this.outOfOrder.get(s.ref);
+    return ooo === undefined ? first : Math.min(first, ooo.minT());
+  }
+
+  /** Out-of-order samples held for the series. */
+  outOfOrderCount(s: MemSeries): number {
+    return this.outOfOrder.get(s.ref)?.size ?? 0;
+  }
+
+  /**
+   * The series' data in [mint, maxt] as standalone encoded chunks (for blocks and checkpoints),
+   * out-of-order samples merged in by time.
+   */
+  encodedChunksOf(s: MemSeries, mint: number, maxt: number): EncodedSamplesChunk[] {
+    const chunks = s.encodedChunksIn(mint, maxt);
+    const ooo = this.outOfOrder.size > 0 ? this.outOfOrder.get(s.ref) : undefined;
+    if (ooo === undefined || !ooo.overlaps(mint, maxt)) return chunks;
+    return mergeOutOfOrder(chunks, ooo.samplesIn(mint, maxt), mint, maxt, this.chunkSize, this.chunkRangeMs);
+  }
+
+  /** The series' out-of-order samples, oldest first (copies). */
+  outOfOrderSamplesOf(s: MemSeries): { ts: Float64Array; vs: Float64Array } | undefined {
+    return this.outOfOrder.get(s.ref)?.samplesIn(-Infinity, Infinity);
+  }
+
+  /** Drops the series' data before `mint`, out-of-order samples included. */
+  truncateSeries(s: MemSeries, mint: number): void {
+    s.truncateBefore(mint);
+    if (this.outOfOrder.size === 0) return;
+    const ooo = this.outOfOrder.get(s.ref);
+    if (ooo === undefined) return;
+    ooo.truncateBefore(mint);
+    if (ooo.size === 0) this.outOfOrder.delete(s.ref);
   }
 
   /** Adds a chunk restored from a checkpoint. */
@@ -183,12 +296,24 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
   }
 
   chunksOf(ref: number, mint: number, maxt: number): ChunkRef[] {
-    return this.byRef.get(ref)?.chunksIn(mint, maxt) ?? [];
+    const s = this.byRef.get(ref);
+    if (s === undefined) return [];
+    const ooo = this.outOfOrder.size > 0 ? this.outOfOrder.get(ref) : undefined;
+    if (ooo === undefined || !ooo.overlaps(mint, maxt)) return s.chunksIn(mint, maxt);
+    // A snapshot merged once per query: out-of-order samples are rare and few.
+    return mergeOutOfOrder(
+      s.encodedChunksIn(mint, maxt),
+      ooo.samplesIn(mint, maxt),
+      mint,
+      maxt,
+      this.chunkSize,
+      this.chunkRangeMs
+    ).map((c) => ({ mint: c.mint, maxt: c.maxt, iterator: () => new XorChunkIterator(c.bytes) }));
   }
 
   overlaps(ref: number, mint: number, maxt: number): boolean {
     const s = this.byRef.get(ref);
-    return s !== undefined && s.numChunks() > 0 && s.firstT() <= maxt && s.lastT >= mint;
+    return s !== undefined && s.numChunks() > 0 && this.seriesFirstT(s) <= maxt && s.lastT >= mint;
   }
 
   deletedOf(ref: number): Intervals | undefined {
@@ -232,12 +357,14 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
     const dead = new Set<number>();
     let minTime = Infinity;
     for (const s of this.byRef.values()) {
-      s.truncateBefore(mint);
+      this.truncateSeries(s, mint);
+      // Out-of-order samples are older than the series' last sample, so they never outlive its chunks.
       if (s.numChunks() === 0) {
         dead.add(s.ref);
         continue;
       }
-      if (s.firstT() < minTime) minTime = s.firstT();
+      const first = this.seriesFirstT(s);
+      if (first < minTime) minTime = first;
     }
     const removed: MemSeries[] = [];
     for (const ref of dead) {
@@ -247,6 +374,7 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
       this.byRef.delete(ref);
       this.byLabels.delete(s);
       this.tombstones.delete(ref);
+      this.outOfOrder.delete(ref);
     }
     this.index.remove(dead);
     for (const s of removed) this.releasePairs(s.labels);

@@ -125,7 +125,9 @@ export async function dumpHead(
       continue;
     }
     emit(RecordType.Series, (w) => encodeSeries(w, [s]));
-    for (const c of s.encodedChunksIn(-Infinity, Infinity))
+    // Out-of-order samples are merged into the chunks: replay restores them in order, whatever
+    // the out-of-order window is by then.
+    for (const c of head.encodedChunksOf(s, -Infinity, Infinity))
       emit(RecordType.Chunk, (w) => encodeChunk(w, { ref: s.ref, ...c }));
     s.logged = true;
   }

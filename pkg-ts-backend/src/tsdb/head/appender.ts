@@ -1,7 +1,9 @@
 // Stages samples for the head and applies them on commit, after they are logged. Validation
 // happens at append time against the committed data and this appender's own staged samples;
 // a conflicting commit from another appender in between is resolved at apply time (the later
-// sample is dropped, as Prometheus does).
+// sample is dropped, as Prometheus does). Samples older than their series' newest are staged
+// like the others when the head's out-of-order window admits them; the head sorts them out on
+// apply.
 import type { Labels } from '../../model/labels';
 import {
   Appender,
@@ -13,9 +15,11 @@ import {
 } from '../../storage/interface';
 import type { Head } from '../head';
 import type { MemSeries } from './memSeries';
+import { ERR_TOO_OLD_SAMPLE } from './outOfOrder';
 
 const cmpF64 = new Float64Array(2);
 const cmpU32 = new Uint32Array(cmpF64.buffer);
+const committedValue = new Float64Array(1);
 
 function sameBits(a: number, b: number): boolean {
   cmpF64[0] = a;
@@ -47,6 +51,11 @@ function releaseStaging(st: Staging, n: number): void {
 export class HeadAppender implements Appender {
   private staging: Staging | undefined;
   private n = 0;
+  /**
+   * Staged samples by series reference and time (their staging index), built at the first
+   * out-of-order sample: only those need checking against everything staged.
+   */
+  private stagedAt: Map<number, Map<number, number>> | undefined;
 
   constructor(
     private readonly head: Head,
@@ -57,14 +66,22 @@ export class HeadAppender implements Appender {
     const head = this.head;
     let s = ref ? head.getByRef(ref) : undefined;
     if (s === undefined || s.removed) s = head.getOrCreate(labels);
-    if (t < head.appendableMinTime()) throw new StorageError(ERR_OUT_OF_BOUNDS);
+    const minT = head.appendableMinTime();
     const staged = s.stagedBy === this.id;
     const lastT = staged ? s.stagedT : s.lastT;
-    if (t <= lastT) {
-      if (t < lastT) throw new StorageError(ERR_OUT_OF_ORDER_SAMPLE);
+    if (t <= lastT || t < minT) {
+      if (t !== lastT || t < minT) return this.appendOutOfOrder(s, t, v, minT);
       if (sameBits(v, staged ? s.stagedV : s.lastV)) return s.ref;
       throw new StorageError(ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP);
     }
+    this.stage(s, t, v);
+    s.stagedBy = this.id;
+    s.stagedT = t;
+    s.stagedV = v;
+    return s.ref;
+  }
+
+  private stage(s: MemSeries, t: number, v: number): void {
     const st = (this.staging ??= takeStaging());
     const n = this.n;
     if (n === st.ts.length) grow(st);
@@ -72,10 +89,37 @@ export class HeadAppender implements Appender {
     st.ts[n] = t;
     st.vs[n] = v;
     this.n = n + 1;
-    s.stagedBy = this.id;
-    s.stagedT = t;
-    s.stagedV = v;
+    if (this.stagedAt !== undefined) indexStaged(this.stagedAt, s.ref, t, n);
+  }
+
+  /** A sample not newer than its series' newest (or older than in-order appends allow). */
+  private appendOutOfOrder(s: MemSeries, t: number, v: number, minT: number): SeriesRef {
+    const head = this.head;
+    const window = head.outOfOrderTimeWindowMs;
+    if (window <= 0) throw new StorageError(t < minT ? ERR_OUT_OF_BOUNDS : ERR_OUT_OF_ORDER_SAMPLE);
+    if (t < head.maxT() - window) throw new StorageError(ERR_TOO_OLD_SAMPLE);
+    // Within the window but in a range a block already holds.
+    if (t < head.outOfOrderMinTime()) throw new StorageError(ERR_OUT_OF_BOUNDS);
+    const at = this.stagedIndex().get(s.ref)?.get(t);
+    if (at !== undefined) {
+      if (sameBits(v, this.staging!.vs[at])) return s.ref;
+      throw new StorageError(ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP);
+    }
+    if (head.valueAt(s, t, committedValue)) {
+      if (sameBits(v, committedValue[0])) return s.ref;
+      throw new StorageError(ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP);
+    }
+    this.stage(s, t, v);
     return s.ref;
+  }
+
+  private stagedIndex(): Map<number, Map<number, number>> {
+    if (this.stagedAt !== undefined) return this.stagedAt;
+    const index = new Map<number, Map<number, number>>();
+    const st = this.staging;
+    for (let i = 0; st !== undefined && i < this.n; i++) indexStaged(index, st.series[i]!.ref, st.ts[i], i);
+    this.stagedAt = index;
+    return index;
   }
 
   async commit(): Promise<void> {
@@ -83,6 +127,7 @@ export class HeadAppender implements Appender {
     const n = this.n;
     this.staging = undefined;
     this.n = 0;
+    this.stagedAt = undefined;
     if (st === undefined) return;
     const head = this.head;
     const series = st.series as MemSeries[];
@@ -117,6 +162,7 @@ export class HeadAppender implements Appender {
     const n = this.n;
     this.staging = undefined;
     this.n = 0;
+    this.stagedAt = undefined;
     if (st === undefined) return;
     for (let i = 0; i < n; i++) {
       const s = st.series[i] as MemSeries;
@@ -124,6 +170,15 @@ export class HeadAppender implements Appender {
     }
     releaseStaging(st, n);
   }
+}
+
+function indexStaged(index: Map<number, Map<number, number>>, ref: number, t: number, at: number): void {
+  let byTime = index.get(ref);
+  if (byTime === undefined) {
+    byTime = new Map();
+    index.set(ref, byTime);
+  }
+  byTime.set(t, at);
 }
 
 function grow(st: Staging): void {
