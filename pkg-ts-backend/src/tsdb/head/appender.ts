@@ -5,6 +5,7 @@
 // like the others when the head's out-of-order window admits them; the head sorts them out on
 // apply.
 import type { Labels } from '../../model/labels';
+import { isStaleNaN } from '../../model/value';
 import {
   Appender,
   ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP,
@@ -20,6 +21,14 @@ import { ERR_TOO_OLD_SAMPLE } from './outOfOrder';
 const cmpF64 = new Float64Array(2);
 const cmpU32 = new Uint32Array(cmpF64.buffer);
 const committedValue = new Float64Array(1);
+
+/**
+ * Bit-equal, or both stale markers: a marker that went through arithmetic-free copies may
+ * still come back quieted, which the chunks store as the exact marker anyway.
+ */
+function sameValue(a: number, b: number): boolean {
+  return sameBits(a, b) || (isStaleNaN(a) && isStaleNaN(b));
+}
 
 function sameBits(a: number, b: number): boolean {
   cmpF64[0] = a;
@@ -102,11 +111,11 @@ export class HeadAppender implements Appender {
     if (t < head.outOfOrderMinTime()) throw new StorageError(ERR_OUT_OF_BOUNDS);
     const at = this.stagedIndex().get(s.ref)?.get(t);
     if (at !== undefined) {
-      if (sameBits(v, this.staging!.vs[at])) return s.ref;
+      if (sameValue(v, this.staging!.vs[at])) return s.ref;
       throw new StorageError(ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP);
     }
     if (head.valueAt(s, t, committedValue)) {
-      if (sameBits(v, committedValue[0])) return s.ref;
+      if (sameValue(v, committedValue[0])) return s.ref;
       throw new StorageError(ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP);
     }
     this.stage(s, t, v);
