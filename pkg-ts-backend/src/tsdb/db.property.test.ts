@@ -1,5 +1,6 @@
 // Drives random appends, deletions, head cuts, compactions, tombstone cleaning and restarts
-// against a naive model (a map of samples per series) and compares every query result.
+// against a naive model (a map of samples per series) and compares every query result. Some
+// runs open an out-of-order window, within which older samples are accepted like new ones.
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -81,6 +82,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 class Model {
   readonly data: Map<number, string>[] = SERIES.map(() => new Map());
   readonly last: { t: number; bits: string }[] = SERIES.map(() => ({ t: -Infinity, bits: '' }));
+  readonly deleted: { mint: number; maxt: number }[][] = SERIES.map(() => []);
 
   select(mint: number, maxt: number): Record<string, string[]> {
     const out: Record<string, string[]> = {};
@@ -106,9 +108,27 @@ function selectDb(db: TSDB, mint: number, maxt: number): Record<string, string[]
   return out;
 }
 
-async function run(commands: Command[]): Promise<void> {
+/**
+ * The outcome an out-of-order sample must have: too old behind the head's newest sample minus
+ * the window, else the duplicate rules against what is held, else accepted ('bounds' when the
+ * head may also refuse it as out of bounds, which the model does not track).
+ */
+function expectOutOfOrder(
+  db: TSDB,
+  window: number,
+  t: number,
+  b: string,
+  held: string | undefined
+): { expected: string; mayBeOutOfBounds: boolean } {
+  if (t < db.head.maxT() - window) return { expected: 'too old sample', mayBeOutOfBounds: false };
+  if (held === undefined) return { expected: 'ok', mayBeOutOfBounds: true };
+  return { expected: held === b ? 'noop' : 'duplicate sample for timestamp', mayBeOutOfBounds: true };
+}
+
+async function run(window: number, commands: Command[]): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-tsdb-prop-'));
-  let db = await TSDB.open(dir, OPTS);
+  const opts = { ...OPTS, outOfOrderTimeWindowMs: window };
+  let db = await TSDB.open(dir, opts);
   const model = new Model();
   let cursor = 0;
   try {
@@ -117,17 +137,32 @@ async function run(commands: Command[]): Promise<void> {
         case 'append': {
           const app = db.appender();
           const staged: { i: number; t: number; bits: string }[] = [];
+          const stagedAt = SERIES.map(() => new Map<number, string>());
           const lastStaged = model.last.map((l) => ({ ...l }));
           let next = cursor;
           for (const s of cmd.samples) {
             const last = lastStaged[s.series];
             // 'new' samples always lie after every earlier sample and deletion; the others
-            // probe the duplicate and out-of-order rules and are never accepted as new data.
+            // probe the duplicate and out-of-order rules and are never accepted as new data,
+            // unless an out-of-order window is open.
             const t =
               s.mode === 'new' || last.t === -Infinity ? (next += s.dt) : s.mode === 'dup' ? last.t : last.t - s.dt;
             const b = bits(s.v);
+            const outOfOrder = window > 0 && t < last.t;
+            // A deleted range stays deleted for samples appended into it later (its tombstone
+            // outlives them); the model does not follow that, so it is not probed.
+            if (outOfOrder && model.deleted[s.series].some((iv) => t >= iv.mint && t <= iv.maxt)) continue;
             let expected = 'ok';
-            if (t < last.t) expected = 'out of order sample';
+            let mayBeOutOfBounds = true;
+            if (outOfOrder)
+              ({ expected, mayBeOutOfBounds } = expectOutOfOrder(
+                db,
+                window,
+                t,
+                b,
+                stagedAt[s.series].get(t) ?? model.data[s.series].get(t)
+              ));
+            else if (t < last.t) expected = 'out of order sample';
             else if (t === last.t) expected = b === last.bits ? 'noop' : 'duplicate sample for timestamp';
             try {
               app.append(0, SERIES[s.series], t, s.v);
@@ -135,15 +170,18 @@ async function run(commands: Command[]): Promise<void> {
             } catch (err) {
               expect(err).toBeInstanceOf(StorageError);
               // Prometheus checks the head's time window first: a sample that is not new may be
-              // reported as out of bounds instead; it changes nothing either way.
+              // reported as out of bounds (or, with a window, too old) instead; it changes
+              // nothing either way.
               const message = (err as Error).message;
-              if (message === 'out of bounds') expect(expected).not.toBe('ok');
+              if (message === 'out of bounds' && mayBeOutOfBounds) expected = 'rejected';
+              else if (message === 'too old sample' && !outOfOrder) expect(expected).not.toBe('ok');
               else expect(message).toBe(expected);
-              if (expected === 'noop') expected = 'rejected';
+              if (expected === 'noop' || expected === 'ok') expected = 'rejected';
             }
             if (expected === 'ok') {
               staged.push({ i: s.series, t, bits: b });
-              lastStaged[s.series] = { t, bits: b };
+              stagedAt[s.series].set(t, b);
+              if (!outOfOrder) lastStaged[s.series] = { t, bits: b };
             }
           }
           if (cmd.rollback) app.rollback();
@@ -158,6 +196,7 @@ async function run(commands: Command[]): Promise<void> {
         case 'delete': {
           const maxt = cursor - cmd.back;
           const mint = maxt - cmd.width;
+          model.deleted[cmd.series].push({ mint, maxt });
           await db.deleteSeries([new Matcher('=', 'i', String(cmd.series))], mint, maxt);
           for (const t of [...model.data[cmd.series].keys()])
             if (t >= mint && t <= maxt) model.data[cmd.series].delete(t);
@@ -168,7 +207,7 @@ async function run(commands: Command[]): Promise<void> {
           break;
         case 'restart':
           await db.close();
-          db = await TSDB.open(dir, OPTS);
+          db = await TSDB.open(dir, opts);
           break;
         case 'clean':
           await db.cleanTombstones();
@@ -192,7 +231,7 @@ async function run(commands: Command[]): Promise<void> {
     }
     expect(selectDb(db, -Infinity, Infinity)).toEqual(model.select(-Infinity, Infinity));
     await db.close();
-    db = await TSDB.open(dir, OPTS);
+    db = await TSDB.open(dir, opts);
     expect(selectDb(db, -Infinity, Infinity)).toEqual(model.select(-Infinity, Infinity));
     const withData = model.data.map((m, i) => (m.size > 0 ? SERIES[i] : undefined)).filter((x) => x !== undefined);
     const q = db.querier(-Infinity, Infinity);
@@ -205,6 +244,9 @@ async function run(commands: Command[]): Promise<void> {
 
 describe('TSDB against a naive model', () => {
   it('returns the same data under random appends, deletions, compactions and restarts', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 40 }), run), { numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(0, 0, 400, 2000), fc.array(command, { minLength: 5, maxLength: 40 }), run),
+      { numRuns: 40 }
+    );
   }, 120_000);
 });
