@@ -266,11 +266,6 @@ export class Head implements Appendable, Queryable, ChunkSeriesSource {
     return mergeOutOfOrder(chunks, ooo.samplesIn(mint, maxt), mint, maxt, this.chunkSize, this.chunkRangeMs);
   }
 
-  /** The series' out-of-order samples, oldest first (copies). */
-  outOfOrderSamplesOf(s: MemSeries): { ts: Float64Array; vs: Float64Array } | undefined {
-    return this.outOfOrder.get(s.ref)?.samplesIn(-Infinity, Infinity);
-  }
-
   /** Drops the series' data before `mint`, out-of-order samples included. */
   truncateSeries(s: MemSeries, mint: number): void {
     s.truncateBefore(mint);
