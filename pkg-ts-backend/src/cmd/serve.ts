@@ -117,6 +117,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
     minBlockDurationMs: opts.minBlockDurationMs,
     maxBlockDurationMs: opts.maxBlockDurationMs,
     walFsync: opts.walFsync,
+    outOfOrderTimeWindowMs: initial.storage.outOfOrderTimeWindowMs,
     logger: logger.child({ component: 'tsdb' }),
   });
   // Prometheus keeps exemplars only behind --enable-feature=exemplar-storage.
@@ -166,6 +167,7 @@ export async function startServer(opts: ServerOptions, logger = createLogger({ l
 
   const appliers = [
     { name: 'exemplars', apply: (cfg: Config) => exemplars?.resize(cfg.storage.maxExemplars) },
+    { name: 'tsdb', apply: (cfg: Config) => tsdb.setOutOfOrderTimeWindow(cfg.storage.outOfOrderTimeWindowMs) },
     { name: 'remote_write', apply: (cfg: Config) => remote.applyConfig(cfg.remoteWrite, cfg.global.externalLabels) },
     {
       name: 'remote_read',

@@ -18,6 +18,7 @@ import {
   ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP,
   ERR_OUT_OF_BOUNDS,
   ERR_OUT_OF_ORDER_SAMPLE,
+  ERR_TOO_OLD_SAMPLE,
   SeriesRef,
   StorageError,
 } from '../storage/interface';
@@ -322,7 +323,7 @@ export class ScrapeLoop {
         ref = app.append(ref, labels, t, parser.value());
       } catch (e) {
         if (!(e instanceof StorageError)) throw e;
-        if (e.message === ERR_OUT_OF_ORDER_SAMPLE) outOfOrder++;
+        if (e.message === ERR_OUT_OF_ORDER_SAMPLE || e.message === ERR_TOO_OLD_SAMPLE) outOfOrder++;
         else if (e.message === ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP) duplicates++;
         else if (e.message === ERR_OUT_OF_BOUNDS) outOfBounds++;
         else throw e;

@@ -12,6 +12,8 @@ export class StorageError extends Error {}
 export const ERR_OUT_OF_ORDER_SAMPLE = 'out of order sample';
 export const ERR_DUPLICATE_SAMPLE_FOR_TIMESTAMP = 'duplicate sample for timestamp';
 export const ERR_OUT_OF_BOUNDS = 'out of bounds';
+/** Older than the out-of-order window allows (storage.tsdb.out_of_order_time_window). */
+export const ERR_TOO_OLD_SAMPLE = 'too old sample';
 
 export interface Appender {
   /**

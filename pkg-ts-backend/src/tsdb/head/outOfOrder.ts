@@ -5,7 +5,7 @@
 import { XorChunkEncoder, XorChunkIterator } from '../chunkenc/xor';
 
 /** Prometheus's error for a sample older than the out-of-order window allows. */
-export const ERR_TOO_OLD_SAMPLE = 'too old sample';
+export { ERR_TOO_OLD_SAMPLE } from '../../storage/interface';
 
 export interface EncodedSamplesChunk {
   bytes: Uint8Array;
