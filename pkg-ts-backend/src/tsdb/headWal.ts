@@ -10,7 +10,7 @@ import {
   decodeChunk,
   decodeTombstones,
   encodeChunk,
-  encodeSamples,
+  encodeCompactSamples,
   encodeSeries,
   encodeTombstones,
   RecordType,
@@ -34,7 +34,7 @@ export class WALHeadLog implements HeadLog {
     for (let i = 0; i < n; i++) refs[i] = series[i].ref;
     const records: { type: RecordType; encode: (w: ByteWriter) => void }[] = [];
     if (newSeries.length > 0) records.push({ type: RecordType.Series, encode: (w) => encodeSeries(w, newSeries) });
-    records.push({ type: RecordType.Samples, encode: (w) => encodeSamples(w, refs, ts, vs, n) });
+    records.push({ type: RecordType.CompactSamples, encode: (w) => encodeCompactSamples(w, refs, ts, vs, n) });
     return this.wal.log(records);
   }
 
@@ -75,9 +75,10 @@ export class HeadReplayer implements ReplaySink {
           this.byWalRef.set(rec.ref, s);
         }
         return;
-      case RecordType.Samples: {
+      case RecordType.Samples:
+      case RecordType.CompactSamples: {
         const d = this.samplesDecoder;
-        d.decode(r);
+        d.decode(r, type === RecordType.CompactSamples);
         const { refs, ts, vs } = d;
         for (let i = 0; i < d.n; i++) {
           const s = this.series(refs[i]);

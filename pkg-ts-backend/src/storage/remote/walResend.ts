@@ -33,8 +33,8 @@ export function readWalSamplesSince(walDir: string, sinceMs: number, emit: (labe
   for (const seg of listSegments(walDir).filter((s) => !cp || s > Number(cp[1]))) {
     readSegment(path.join(walDir, segmentName(seg)), (type, r) => {
       if (type === RecordType.Series) return onSeries(type, r);
-      if (type !== RecordType.Samples) return;
-      const b = decodeSamples(r);
+      if (type !== RecordType.Samples && type !== RecordType.CompactSamples) return;
+      const b = decodeSamples(r, type === RecordType.CompactSamples);
       for (let i = 0; i < b.refs.length; i++) {
         if (b.ts[i] < sinceMs) continue;
         const labels = series.get(b.refs[i]);

@@ -1,6 +1,6 @@
 import { float64Bits, STALE_NAN } from '../../model/value';
 import { ByteReader, ByteWriter, CorruptionError } from '../encoding';
-import { encodeSamples, encodeSeries, SamplesDecoder, SeriesDecoder } from './records';
+import { encodeCompactSamples, encodeSamples, encodeSeries, SamplesDecoder, SeriesDecoder } from './records';
 
 describe('WAL records', () => {
   it('decodes samples records into reused arrays, values bit for bit', () => {
@@ -17,6 +17,30 @@ describe('WAL records', () => {
       expect(Array.from(d.ts.subarray(0, n))).toEqual(Array.from(ts));
       for (let i = 0; i < n; i++) expect(float64Bits(d.vs[i])).toEqual(float64Bits(vs[i]));
     }
+  });
+
+  it('decodes compact samples records bit for bit, integral values as varints', () => {
+    const special = [0, 1, -1, 2 ** 50 - 1, -(2 ** 50 - 1), 2 ** 50, -(2 ** 50), 2 ** 53 + 2, 1e300, -0, STALE_NAN, NaN, 0.5, -2.25, Infinity, -Infinity, 5e-324];
+    const d = new SamplesDecoder();
+    for (const n of [special.length, 3000]) {
+      const refs = Array.from({ length: n }, (_, i) => (i * 7919) % 100_003);
+      const ts = Float64Array.from({ length: n }, (_, i) => 1.7e12 + (i % 3 === 0 ? -i * 1e6 : i));
+      const vs = Float64Array.from({ length: n }, (_, i) => (i < special.length ? special[i] : i % 5 === 0 ? i / 7 : i * 1000 - 7));
+      // A plain array canonicalises NaNs: put the stale marker's exact bits in directly.
+      vs[10] = STALE_NAN; // special[10]
+      const w = new ByteWriter();
+      encodeCompactSamples(w, refs, ts, vs, n);
+      d.decode(new ByteReader(w.view()), true);
+      expect(d.n).toBe(n);
+      expect(Array.from(d.refs.subarray(0, n))).toEqual(refs);
+      expect(Array.from(d.ts.subarray(0, n))).toEqual(Array.from(ts));
+      for (let i = 0; i < n; i++) expect([i, float64Bits(d.vs[i])]).toEqual([i, float64Bits(vs[i])]);
+    }
+    // Small counts take a few bytes, not eight.
+    const w = new ByteWriter();
+    encodeCompactSamples(w, [1], Float64Array.of(0), Float64Array.of(12345), 1);
+    expect(w.length).toBeLessThanOrEqual(6);
+    expect(() => d.decode(new ByteReader(w.view().subarray(0, w.length - 1)), true)).toThrow(CorruptionError);
   });
 
   it('rejects truncated and oversized samples records', () => {

@@ -9,6 +9,8 @@ export const enum RecordType {
   Tombstones = 3,
   /** A whole encoded chunk of one series; only checkpoints hold these. */
   Chunk = 4,
+  /** Samples with integral values written as varints (see encodeCompactSamples). */
+  CompactSamples = 5,
 }
 
 export interface SeriesRecord {
@@ -150,15 +152,49 @@ export function encodeSamples(
   }
 }
 
+/** Integral values below this magnitude are written as varints: their tag stays exact in a double. */
+const MAX_VARINT_VALUE = 2 ** 50;
+
+/**
+ * Samples as (ref, t, v) like encodeSamples, but each value is a tag varint: an even tag is an
+ * integral value (zig-zag, shifted left once), tag 1 is followed by the float64's 8 bytes. Most
+ * scraped values are counts, which take 1–4 bytes instead of 8; -0, NaN (the stale marker's
+ * bits included) and fractions keep their exact bits.
+ */
+export function encodeCompactSamples(
+  w: ByteWriter,
+  refs: ArrayLike<number>,
+  ts: Float64Array,
+  vs: Float64Array,
+  n: number
+): void {
+  w.uvarint(n);
+  let prevRef = 0;
+  let prevT = 0;
+  for (let i = 0; i < n; i++) {
+    w.varint(refs[i] - prevRef);
+    w.varint(ts[i] - prevT);
+    const v = vs[i];
+    if (Number.isInteger(v) && Math.abs(v) < MAX_VARINT_VALUE && !Object.is(v, -0)) {
+      w.uvarint((v >= 0 ? v * 2 : -v * 2 - 1) * 2);
+    } else {
+      w.uvarint(1);
+      w.f64(v);
+    }
+    prevRef = refs[i];
+    prevT = ts[i];
+  }
+}
+
 export interface SamplesBatch {
   refs: Uint32Array;
   ts: Float64Array;
   vs: Float64Array;
 }
 
-export function decodeSamples(r: ByteReader): SamplesBatch {
+export function decodeSamples(r: ByteReader, compact = false): SamplesBatch {
   const d = new SamplesDecoder();
-  d.decode(r);
+  d.decode(r, compact);
   return { refs: d.refs.subarray(0, d.n), ts: d.ts.subarray(0, d.n), vs: d.vs.subarray(0, d.n) };
 }
 
@@ -175,11 +211,12 @@ export class SamplesDecoder {
   /** Samples in the last decoded record. */
   n = 0;
 
-  decode(r: ByteReader): void {
+  /** Decodes a Samples record, or a CompactSamples one when `compact`. */
+  decode(r: ByteReader, compact = false): void {
     const n = r.uvarint();
     const buf = r.buf;
-    // At least 10 bytes per sample: guards the allocation against a corrupt count.
-    if (n * 10 > buf.length - r.pos) throw new CorruptionError(`sample count ${n} exceeds record size`);
+    // At least 10 (compact: 3) bytes per sample: guards the allocation against a corrupt count.
+    if (n * (compact ? 3 : 10) > buf.length - r.pos) throw new CorruptionError(`sample count ${n} exceeds record size`);
     if (n > this.refs.length) this.grow(n);
     const { refs, ts, vsBytes } = this;
     const end = buf.length;
@@ -205,9 +242,24 @@ export class SamplesDecoder {
         p = r.pos;
       }
       t += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      if (p + 8 > end) throw new CorruptionError(`unexpected end of data at offset ${p}`);
       refs[i] = ref;
       ts[i] = t;
+      if (compact) {
+        z = p < end ? buf[p] : 128;
+        if (z < 128) p++;
+        else {
+          r.pos = p;
+          z = r.uvarint();
+          p = r.pos;
+        }
+        if (z !== 1) {
+          if (z % 2 !== 0) throw new CorruptionError(`bad value tag ${z} at offset ${p}`);
+          z /= 2;
+          this.vs[i] = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+          continue;
+        }
+      }
+      if (p + 8 > end) throw new CorruptionError(`unexpected end of data at offset ${p}`);
       const o = i * 8;
       if (LITTLE_ENDIAN) for (let k = 0; k < 8; k++) vsBytes[o + k] = buf[p + k];
       else for (let k = 0; k < 8; k++) vsBytes[o + k] = buf[p + 7 - k];
