@@ -19,7 +19,7 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   { name: 'storage.tsdb.retention.size', kind: 'string', help: 'Maximum number of bytes that can be stored for blocks (B, KB, MB, GB, TB, PB, EB; 0 disables).', default: '0' },
   { name: 'storage.tsdb.min-block-duration', kind: 'duration', help: 'Minimum duration of a data block before being persisted.', default: '2h' },
   { name: 'storage.tsdb.max-block-duration', kind: 'duration', help: 'Maximum duration compacted blocks may span (default: 10% of the retention period, at most 31d).' },
-  { name: 'storage.tsdb.wal-fsync', kind: 'string', help: 'When the WAL is fsynced: "commit" (every commit) or "interval" (background, every second).', default: 'commit', enum: ['commit', 'interval'] },
+  { name: 'storage.tsdb.wal-fsync', kind: 'string', help: 'When the WAL is fsynced: "interval" (every second; each commit is written to the OS before it returns, so a process crash loses nothing, as in Prometheus) or "commit" (every commit, also safe against power loss).', default: 'interval', enum: ['commit', 'interval'] },
   { name: 'query.lookback-delta', kind: 'duration', help: 'The maximum lookback duration for retrieving metrics during expression evaluations.', default: '5m' },
   { name: 'query.timeout', kind: 'duration', help: 'Maximum time a query may take before being aborted.', default: '2m' },
   { name: 'query.max-concurrency', kind: 'int', help: 'Maximum number of queries executed concurrently.', default: '20' },
