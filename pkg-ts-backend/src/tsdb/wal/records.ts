@@ -138,7 +138,8 @@ export function encodeSamples(
   refs: ArrayLike<number>,
   ts: Float64Array,
   vs: Float64Array,
-  n: number
+  n: number,
+  compact = false
 ): void {
   w.uvarint(n);
   let prevRef = 0;
@@ -146,7 +147,14 @@ export function encodeSamples(
   for (let i = 0; i < n; i++) {
     w.varint(refs[i] - prevRef);
     w.varint(ts[i] - prevT);
-    w.f64(vs[i]);
+    const v = vs[i];
+    if (!compact) w.f64(v);
+    else if (Number.isInteger(v) && Math.abs(v) < MAX_VARINT_VALUE && !Object.is(v, -0)) {
+      w.uvarint((v >= 0 ? v * 2 : -v * 2 - 1) * 2);
+    } else {
+      w.uvarint(1);
+      w.f64(v);
+    }
     prevRef = refs[i];
     prevT = ts[i];
   }
@@ -156,7 +164,7 @@ export function encodeSamples(
 const MAX_VARINT_VALUE = 2 ** 50;
 
 /**
- * Samples as (ref, t, v) like encodeSamples, but each value is a tag varint: an even tag is an
+ * A CompactSamples record: as encodeSamples, but each value is a tag varint: an even tag is an
  * integral value (zig-zag, shifted left once), tag 1 is followed by the float64's 8 bytes. Most
  * scraped values are counts, which take 1–4 bytes instead of 8; -0, NaN (the stale marker's
  * bits included) and fractions keep their exact bits.
@@ -168,22 +176,7 @@ export function encodeCompactSamples(
   vs: Float64Array,
   n: number
 ): void {
-  w.uvarint(n);
-  let prevRef = 0;
-  let prevT = 0;
-  for (let i = 0; i < n; i++) {
-    w.varint(refs[i] - prevRef);
-    w.varint(ts[i] - prevT);
-    const v = vs[i];
-    if (Number.isInteger(v) && Math.abs(v) < MAX_VARINT_VALUE && !Object.is(v, -0)) {
-      w.uvarint((v >= 0 ? v * 2 : -v * 2 - 1) * 2);
-    } else {
-      w.uvarint(1);
-      w.f64(v);
-    }
-    prevRef = refs[i];
-    prevT = ts[i];
-  }
+  encodeSamples(w, refs, ts, vs, n, true);
 }
 
 export interface SamplesBatch {
