@@ -25,7 +25,7 @@ import {
 import { createParser, Entry, MetricMetadata } from '../textparse';
 import type { Logger } from '../util/log';
 import * as metrics from '../util/metrics';
-import { ExemplarError, ExemplarInput, ExemplarStorage } from '../storage/exemplars';
+import type { ExemplarInput, ExemplarStorage } from '../storage/exemplars';
 import { ScrapeCache } from './cache';
 import { ScrapeClient, ScrapeError } from './client';
 import { ResolvedTarget, scrapeOffsetMs, TargetHealth } from './target';
@@ -54,7 +54,7 @@ export interface ScrapeLoopOptions {
 }
 
 /** The part of exemplar storage a scrape loop uses. */
-export type ExemplarSink = Pick<ExemplarStorage, 'add'>;
+export type ExemplarSink = Pick<ExemplarStorage, 'tryAdd'>;
 
 interface PendingExemplar {
   series: Labels;
@@ -155,7 +155,6 @@ export class ScrapeLoop {
     }
     if (this.stopped) return;
     const appendTime = Math.max(this.alignedTime(start), this.lastAppendTime + 1);
-    this.pendingExemplars = [];
     const cache = this.cache;
     cache.startIteration();
     let app = this.appendable.appender();
@@ -218,14 +217,8 @@ export class ScrapeLoop {
   private storeExemplars(): void {
     const sink = this.opts.exemplars;
     if (!sink) return;
-    for (const { series, exemplar } of this.pendingExemplars) {
-      try {
-        sink.add(series, exemplar);
-      } catch (e) {
-        // Duplicates (the same exemplar exposed again) and out-of-order ones are dropped, as in Prometheus.
-        if (!(e instanceof ExemplarError)) throw e;
-      }
-    }
+    // Duplicates (the same exemplar exposed again) and out-of-order ones are dropped, as in Prometheus.
+    for (const { series, exemplar } of this.pendingExemplars) sink.tryAdd(series, exemplar);
   }
 
   /** Parses and appends a body; throws ScrapeFailure/ParseError/StorageError to fail the whole scrape. */

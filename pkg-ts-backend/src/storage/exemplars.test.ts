@@ -41,6 +41,10 @@ describe('ExemplarStorage', () => {
     s.add(a, ex('t3', 2, 1000));
     expect(s.size()).toBe(3);
     expect(() => s.validate(a, ex('t3', 2, 1000))).toThrow(ErrDuplicateExemplar);
+    // tryAdd hands the rejection back instead of throwing it.
+    expect(s.tryAdd(a, ex('t0', 5, 999))?.message).toBe(ErrOutOfOrderExemplar);
+    expect(s.tryAdd(a, ex('t4', 3, 2000))).toBeUndefined();
+    expect(s.size()).toBe(4);
   });
 
   it('limits the label set to 128 UTF-8 characters', () => {

@@ -2,7 +2,7 @@
 // (`--enable-feature=exemplar-storage`, `storage.exemplars.max_exemplars`). When the ring is
 // full the oldest exemplar of all is overwritten, so memory stays bounded however many series
 // carry exemplars. Each series links its own exemplars oldest to newest through the ring.
-import { compareLabels, Labels, labelsKey } from '../model/labels';
+import { compareLabels, getLabel, Labels, labelsEqual, labelsKey } from '../model/labels';
 import type { Matcher } from '../model/matcher';
 
 /** Prometheus's default for `storage.exemplars.max_exemplars`. */
@@ -118,13 +118,27 @@ export class ExemplarStorage {
   }
 
   /**
+   * As `add`, for ingestion paths that drop rejected exemplars: returns the rejection instead of
+   * throwing it (undefined when stored).
+   */
+  tryAdd(seriesLabels: Labels, e: ExemplarInput): ExemplarError | undefined {
+    try {
+      this.add(seriesLabels, e);
+      return undefined;
+    } catch (err) {
+      if (err instanceof ExemplarError) return err;
+      throw err;
+    }
+  }
+
+  /**
    * Exemplars with start <= ts <= end of every series matched by at least one of the matcher
    * sets (one set per selector of a query), series ordered by labels, exemplars oldest first.
    */
   select(start: number, end: number, matcherSets: readonly (readonly Matcher[])[]): ExemplarQueryResult[] {
     const out: ExemplarQueryResult[] = [];
     for (const entry of this.series.values()) {
-      if (!matcherSets.some((ms) => ms.every((m) => m.matches(labelValue(entry.labels, m.name))))) continue;
+      if (!matcherSets.some((ms) => ms.every((m) => m.matches(getLabel(entry.labels, m.name))))) continue;
       const exemplars: StoredExemplar[] = [];
       for (let s = entry.oldest; s !== NONE; s = this.link[s]) {
         const t = this.ts[s];
@@ -162,7 +176,7 @@ export class ExemplarStorage {
     if (!entry || entry.newest === NONE) return;
     const t = this.ts[entry.newest];
     const v = this.values[entry.newest];
-    if (t === e.ts && sameValue(v, e.value) && labelsKey(this.labels[entry.newest] as Labels) === labelsKey(e.labels)) {
+    if (t === e.ts && sameValue(v, e.value) && labelsEqual(this.labels[entry.newest] as Labels, e.labels)) {
       throw new ExemplarError(ErrDuplicateExemplar);
     }
     // Exemplars of one scrape come sorted by time then value, so anything that sorts before the
@@ -187,9 +201,4 @@ export class ExemplarStorage {
 
 function sameValue(a: number, b: number): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
-}
-
-function labelValue(ls: Labels, name: string): string {
-  for (const l of ls) if (l.name === name) return l.value;
-  return '';
 }

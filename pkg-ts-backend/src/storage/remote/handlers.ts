@@ -3,12 +3,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultOTLPConfig } from '../../config/load';
 import type { OTLPConfig } from '../../config/types';
-import { Label, labelsFromPairs } from '../../model/labels';
+import { Label, Labels, labelsFromPairs } from '../../model/labels';
 import { Matcher, MatchType } from '../../model/matcher';
 import type { Logger } from '../../util/log';
 import { readBoundedBody } from '../../web/body';
 import type { Router } from '../../web/router';
-import { ExemplarError, ExemplarStorage } from '../exemplars';
+import type { ExemplarStorage } from '../exemplars';
 import { Appendable, Queryable, StorageError } from '../interface';
 import { BodyTooLargeError, snappyDecode, snappyEncode } from './codec';
 import { registerOtlpHandler } from './otlpHandler';
@@ -26,7 +26,7 @@ import {
   Rw2WriteResult,
   Rw2WriteStats,
 } from './rw2';
-import { decodeReadRequest, decodeWriteRequest, encodeReadResponse, PbTimeSeries } from './prompb';
+import { decodeReadRequest, decodeWriteRequest, encodeReadResponse, PbExemplar, PbTimeSeries } from './prompb';
 
 export interface RemoteHandlerOptions {
   appendable: Appendable;
@@ -90,10 +90,12 @@ export async function appendWriteRequest(
 ): Promise<number> {
   const app = appendable.appender();
   let n = 0;
+  const withExemplars: [Labels, PbExemplar[]][] = [];
   try {
     for (const ts of series) {
       const labels = labelsFromPairs(ts.labels as Label[]);
       if (labels.length === 0) throw new HttpError(400, 'invalid labels: empty label set');
+      if (exemplars && ts.exemplars?.length) withExemplars.push([labels, ts.exemplars]);
       let ref = 0;
       for (const s of ts.samples) {
         ref = app.append(ref, labels, Number(s.timestamp), s.value);
@@ -106,22 +108,10 @@ export async function appendWriteRequest(
     throw err;
   }
   await app.commit();
-  if (exemplars) storeExemplars(exemplars, series);
-  return n;
-}
-
-function storeExemplars(storage: ExemplarStorage, series: PbTimeSeries[]): void {
-  for (const ts of series) {
-    if (!ts.exemplars?.length) continue;
-    const labels = labelsFromPairs(ts.labels as Label[]);
-    for (const e of ts.exemplars) {
-      try {
-        storage.add(labels, { labels: labelsFromPairs(e.labels as Label[]), value: e.value, ts: Number(e.timestamp) });
-      } catch (err) {
-        if (!(err instanceof ExemplarError)) throw err;
-      }
-    }
+  for (const [labels, list] of withExemplars) {
+    for (const e of list) exemplars?.tryAdd(labels, { labels: labelsFromPairs(e.labels as Label[]), value: e.value, ts: Number(e.timestamp) });
   }
+  return n;
 }
 
 const MATCH_TYPES: MatchType[] = ['=', '!=', '=~', '!~'];

@@ -7,7 +7,7 @@ import type { OTLPConfig } from '../../config/types';
 import type { Logger } from '../../util/log';
 import { readBoundedBody } from '../../web/body';
 import type { Router } from '../../web/router';
-import { ExemplarError, ExemplarStorage } from '../exemplars';
+import type { ExemplarStorage } from '../exemplars';
 import { Appendable, StorageError } from '../interface';
 import { BodyTooLargeError } from './codec';
 import {
@@ -100,13 +100,7 @@ export async function appendOtlp(
   }
   await app.commit();
   if (!exemplars) return;
-  for (const e of tr.exemplars) {
-    try {
-      exemplars.add(e.series, { labels: e.labels, value: e.value, ts: e.ts });
-    } catch (err) {
-      if (!(err instanceof ExemplarError)) throw err;
-    }
-  }
+  for (const e of tr.exemplars) exemplars.tryAdd(e.series, { labels: e.labels, value: e.value, ts: e.ts });
 }
 
 export function registerOtlpHandler(router: Router, opts: OtlpHandlerOptions): void {

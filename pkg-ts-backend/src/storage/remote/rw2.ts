@@ -5,7 +5,7 @@
 // rolls the whole request back.
 import * as protobuf from 'protobufjs';
 import { isValidLegacyLabelName, Label, Labels, labelsFromPairs, METRIC_NAME } from '../../model/labels';
-import { ErrOutOfOrderExemplar, ExemplarError, ExemplarStorage } from '../exemplars';
+import { ErrOutOfOrderExemplar, ExemplarStorage } from '../exemplars';
 import { Appendable, StorageError } from '../interface';
 
 const PROTO = `
@@ -227,17 +227,13 @@ export async function appendRw2Request(
   await app.commit();
   if (exemplars) {
     for (const { series, e } of pendingExemplars) {
-      try {
-        exemplars.add(series, {
-          labels: labelsFromPairs(pairs(req.symbols, e.labelsRefs)),
-          value: e.value,
-          ts: e.timestamp,
-        });
-        stats.exemplars++;
-      } catch (err) {
-        if (!(err instanceof ExemplarError)) throw err;
-        if (err.message === ErrOutOfOrderExemplar) badRequest.push(`${err.message} for series ${labelsString(series)}`);
-      }
+      const err = exemplars.tryAdd(series, {
+        labels: labelsFromPairs(pairs(req.symbols, e.labelsRefs)),
+        value: e.value,
+        ts: e.timestamp,
+      });
+      if (!err) stats.exemplars++;
+      else if (err.message === ErrOutOfOrderExemplar) badRequest.push(`${err.message} for series ${labelsString(series)}`);
     }
   }
   return { stats, badRequest };
