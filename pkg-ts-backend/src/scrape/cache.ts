@@ -11,7 +11,7 @@
 import type { Labels } from '../model/labels';
 import type { SeriesRef } from '../storage/interface';
 import type { MetricMetadata } from '../textparse';
-import { LabelInterner, sharedLabelInterner } from './labelInterner';
+import { LabelInterner, ownString, sharedLabelInterner } from './labelInterner';
 
 /** A series' final labels and storage ref, for stale markers. */
 export interface CachedSeries {
@@ -22,16 +22,6 @@ export interface CachedSeries {
 /** lastIter of a slot that holds no series. */
 const FREE = -0x80000000;
 const NO_LABELS: Labels = [];
-
-/**
- * Copies a key out of the body it was sliced from: V8 substrings keep their parent alive, and a
- * cache entry outliving a multi-megabyte body would pin it in memory. The copy is made through
- * bytes so that it is a flat string: comparing the body against a sliced or concatenated string
- * (as the series prediction does for every sample) goes through V8's slow path.
- */
-function detachString(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
-}
 
 function grownInt32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
@@ -150,13 +140,13 @@ export class ScrapeCache {
   }
 
   addDropped(key: string): void {
-    this.dropped.set(detachString(key), this.iter);
+    this.dropped.set(ownString(key), this.iter);
     this.droppedSeenCount++;
   }
 
   /** Caches a new series that the running scrape just appended. */
   add(key: string, ref: SeriesRef, labels: Labels, trackStaleness: boolean): void {
-    const k = detachString(key);
+    const k = ownString(key);
     const slot = this.freeSlots.pop() ?? this.newSlot();
     this.keys[slot] = k;
     this.labelSets[slot] = this.interner.intern(labels);

@@ -10,8 +10,13 @@ interface Entry {
   uses: number;
 }
 
-/** Copies a string into a flat one of its own, so a slice of a scrape body does not pin the body. */
-function ownString(s: string): string {
+/**
+ * Copies a string out of the body it was sliced from: V8 substrings keep their parent alive, and
+ * a cached string outliving a multi-megabyte body would pin it in memory. The copy goes through
+ * bytes so that it is a flat string: comparing the body against a sliced or concatenated string
+ * (as the series prediction does for every sample) goes through V8's slow path.
+ */
+export function ownString(s: string): string {
   return Buffer.from(s, 'utf8').toString('utf8');
 }
 

@@ -132,6 +132,9 @@ function sameAscii(s: string, buf: Uint8Array, p: number, len: number): boolean 
   return true;
 }
 
+/** Integral values below this magnitude are written as varints: their tag stays exact in a double. */
+const MAX_VARINT_VALUE = 2 ** 50;
+
 /** Samples as (ref, t, v) triples, references and timestamps delta-encoded against the previous one. */
 export function encodeSamples(
   w: ByteWriter,
@@ -159,9 +162,6 @@ export function encodeSamples(
     prevT = ts[i];
   }
 }
-
-/** Integral values below this magnitude are written as varints: their tag stays exact in a double. */
-const MAX_VARINT_VALUE = 2 ** 50;
 
 /**
  * A CompactSamples record: as encodeSamples, but each value is a tag varint: an even tag is an
